@@ -1,0 +1,126 @@
+/**
+ * Pure: one parser per mapped field, compiled once per source, turning raw text into the stored
+ * value or into a named problem. Collect validates and types values; normalising them (E.164,
+ * name parsing, e-mail match keys) is the clean stage's job.
+ */
+import type { CanonicalField } from '../config/canonical-fields.js';
+import type { ColumnOptions, SourceConfig } from '../config/schema.js';
+import { compileDateFormat, compileTimestampParser } from '../clean/normalize/date.js';
+import { parseBoolean, parseGender, parseNumber } from '../clean/normalize/vocab.js';
+
+export type ParsedValue =
+  | { readonly ok: true; readonly value: string | number | null }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+export type ValueParser = (raw: string) => ParsedValue;
+
+const NULL: ParsedValue = Object.freeze({ ok: true, value: null });
+const ok = (value: string | number): ParsedValue => ({ ok: true, value });
+const fail = (code: string, message: string): ParsedValue => ({ ok: false, code, message });
+
+function show(raw: string): string {
+  return JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw);
+}
+
+/** Plausible as a phone number: 7 to 15 digits (E.164's limit), only phone punctuation around them. */
+const PHONE_CHARS = /^[+0-9 ().\-/]+$/;
+function digitCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/** One @, something before it, a dotted domain after it, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+export function compileValueParser(field: CanonicalField, options: ColumnOptions, source: SourceConfig): ValueParser {
+  const values = options.values;
+  switch (field.type) {
+    case 'string':
+      if (options.as_integer) {
+        return (raw) => {
+          const s = raw.trim();
+          if (s === '') return NULL;
+          const m = /^(-?\d+)(?:\.0*)?$/.exec(s);
+          return m ? ok(m[1]!) : fail('not_an_integer_id', `${show(raw)} is not a whole number`);
+        };
+      }
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        return ok(values?.[s] ?? s);
+      };
+    case 'email':
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        return EMAIL.test(s) ? ok(s) : fail('invalid_email', `${show(raw)} is not an e-mail address`);
+      };
+    case 'phone':
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        const digits = digitCount(s);
+        if (!PHONE_CHARS.test(s) || digits < 7 || digits > 15) {
+          return fail('invalid_phone', `${show(raw)} is not a phone number (expected 7 to 15 digits)`);
+        }
+        return ok(s);
+      };
+    case 'date': {
+      const formats = (options.formats ?? ['YYYY-MM-DD']).map((format) => compileDateFormat(format));
+      const expected = (options.formats ?? ['YYYY-MM-DD']).join(' or ');
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        for (const parse of formats) {
+          const date = parse(s);
+          if (date !== null) return ok(date);
+        }
+        return fail('invalid_date', `${show(raw)} is not a valid date in the format ${expected}`);
+      };
+    }
+    case 'timestamp': {
+      const timezone = options.timezone ?? source.timezone ?? 'UTC';
+      const parseTimestamp = compileTimestampParser(options.formats ? { formats: options.formats, timezone } : { timezone });
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        const ts = parseTimestamp(s);
+        return ts === null ? fail('invalid_timestamp', `${show(raw)} is not a valid date and time`) : ok(ts);
+      };
+    }
+    case 'boolean': {
+      const vocab = options.true && options.false ? { true: options.true, false: options.false } : undefined;
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        const b = parseBoolean(s, vocab);
+        return b === null ? fail('invalid_boolean', `${show(raw)} is not one of ${vocab ? [...vocab.true, ...vocab.false].join('/') : 'yes/no, true/false, Y/N, 1/0, 是/否'}`) : ok(b ? 1 : 0);
+      };
+    }
+    case 'number':
+    case 'integer': {
+      const decimalComma = options.decimal_comma ?? false;
+      const integer = field.type === 'integer';
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        const n = parseNumber(s, { decimalComma });
+        if (n === null || !Number.isFinite(n)) return fail('invalid_number', `${show(raw)} is not a number`);
+        if (integer && !Number.isInteger(n)) return fail('invalid_integer', `${show(raw)} is not a whole number`);
+        return ok(n);
+      };
+    }
+    case 'gender':
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return NULL;
+        const g = parseGender(values?.[s] ?? s);
+        if (g.value === null && g.issue === undefined) return NULL; // "unknown", "保密": known to be unknown
+        return g.value === null ? fail('invalid_gender', `${show(raw)} is not a known gender word (map it with values:)`) : ok(g.value);
+      };
+  }
+}

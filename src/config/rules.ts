@@ -1,0 +1,165 @@
+/**
+ * Cross-field rules over a structurally valid pipeline file. Each rule returns problems with the
+ * path of the offending value and a fix, so every mistake in a file is reported in one go.
+ */
+import { CANONICAL_FIELDS, canonicalField, hasCustomerRef, type FieldType } from './canonical-fields.js';
+import type { ConfigProblem } from './errors.js';
+import type { ColumnSpec, PipelineFileConfig, SourceConfig } from './schema.js';
+import { didYouMean } from '../util/did-you-mean.js';
+
+type Rule = (config: PipelineFileConfig) => ConfigProblem[];
+
+const OPTION_TYPES: Record<string, readonly FieldType[]> = {
+  formats: ['date', 'timestamp'],
+  timezone: ['timestamp'],
+  true: ['boolean'],
+  false: ['boolean'],
+  decimal_comma: ['number', 'integer'],
+  values: ['string', 'gender'],
+  as_integer: ['string'],
+};
+
+const uniqueSourceNames: Rule = (config) => {
+  const seen = new Map<string, number>();
+  const problems: ConfigProblem[] = [];
+  config.sources.forEach((source, i) => {
+    const first = seen.get(source.name);
+    if (first !== undefined) {
+      problems.push({
+        path: ['sources', i, 'name'],
+        message: `the source name "${source.name}" is already used by sources[${first}]`,
+        fix: 'give every source its own name',
+      });
+    } else seen.set(source.name, i);
+  });
+  return problems;
+};
+
+function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const known = CANONICAL_FIELDS[source.kind].map((f) => f.name);
+  for (const [fieldName, spec] of Object.entries(source.columns)) {
+    const field = canonicalField(source.kind, fieldName);
+    const path = ['sources', i, 'columns', fieldName];
+    if (!field) {
+      const guess = didYouMean(fieldName, known);
+      problems.push({
+        path,
+        message: `"${fieldName}" is not a field of a ${source.kind} source`,
+        fix: guess ? `did you mean "${guess}"?` : `use one of: ${known.join(', ')}`,
+      });
+      continue;
+    }
+    if (typeof spec === 'string') continue;
+    for (const option of Object.keys(spec)) {
+      const allowed = OPTION_TYPES[option];
+      if (allowed && !allowed.includes(field.type)) {
+        problems.push({
+          path: [...path, option],
+          message: `"${option}" does not apply to ${fieldName}, a ${field.type} field`,
+          fix: `remove "${option}" (it applies to ${allowed.join('/')} fields)`,
+        });
+      }
+    }
+    if ((spec.true === undefined) !== (spec.false === undefined)) {
+      problems.push({
+        path,
+        message: 'a boolean vocabulary needs both "true" and "false" lists',
+        fix: 'add the missing list, e.g. true: [Y] and false: [N]',
+      });
+    }
+    if (spec.formats) {
+      for (const [k, format] of spec.formats.entries()) {
+        if (!/YYYY|YY/.test(format) || !/MM|M/.test(format) || !/DD|D/.test(format)) {
+          problems.push({
+            path: [...path, 'formats', k],
+            message: `the date format "${format}" needs a year (YYYY), a month (MM) and a day (DD)`,
+            fix: 'write it with the tokens YYYY MM DD (and HH mm ss for times), e.g. "MM/DD/YYYY" or "YYYY年MM月DD日"',
+          });
+        }
+      }
+    }
+  }
+  for (const field of CANONICAL_FIELDS[source.kind]) {
+    if (field.required && !(field.name in source.columns)) {
+      problems.push({
+        path: ['sources', i, 'columns'],
+        message: `the required field "${field.name}" (${field.description}) is not mapped`,
+        fix: `add "${field.name}: <column name in the file>" under columns`,
+      });
+    }
+  }
+  return problems;
+}
+
+const columnsFitTheirKind: Rule = (config) => config.sources.flatMap((s, i) => columnProblems(s, i));
+
+const encodingsExist: Rule = (config) =>
+  config.sources.flatMap((source, i) => {
+    try {
+      new TextDecoder(source.encoding);
+      return [];
+    } catch {
+      return [
+        {
+          path: ['sources', i, 'encoding'],
+          message: `"${source.encoding}" is not an encoding this Node.js can decode`,
+          fix: 'use utf-8, utf-16le, utf-16be, gbk, gb18030, big5, shift_jis, windows-1252, iso-8859-1, …',
+        },
+      ];
+    }
+  });
+
+const customerReferencesResolve: Rule = (config) => {
+  const customerSources = config.sources.filter((s) => s.kind === 'customers').map((s) => s.name);
+  const problems: ConfigProblem[] = [];
+  const check = (name: string, path: (string | number)[]) => {
+    // Without any customer source, ids stand alone (e.g. an order file keyed by CustomerID).
+    if (customerSources.length === 0 || customerSources.includes(name)) return;
+    const guess = didYouMean(name, customerSources);
+    problems.push({
+      path,
+      message: `"${name}" is not the name of a customers source`,
+      fix: guess ? `did you mean "${guess}"?` : `use one of: ${customerSources.join(', ')}`,
+    });
+  };
+  config.sources.forEach((source, i) => {
+    const refMapped = 'customer_ref' in source.columns;
+    if (!hasCustomerRef(source.kind)) {
+      if (source.customer_source !== undefined) {
+        problems.push({
+          path: ['sources', i, 'customer_source'],
+          message: `a ${source.kind} source has no customer reference`,
+          fix: 'remove customer_source (it belongs on orders and events sources)',
+        });
+      }
+      return;
+    }
+    if (!refMapped) return;
+    const ref = source.customer_source;
+    if (ref === undefined) {
+      problems.push({
+        path: ['sources', i, 'customer_source'],
+        message: 'customer_ref is mapped but nothing says which customer source its ids belong to',
+        fix:
+          customerSources.length > 0
+            ? `add "customer_source: ${customerSources[0]}" or "customer_source: {column: <system column>, values: {<value>: <source name>}}"`
+            : `add "customer_source: ${source.name}" (ids are then customers of their own)`,
+      });
+    } else if (typeof ref === 'string') check(ref, ['sources', i, 'customer_source']);
+    else
+      for (const [value, name] of Object.entries(ref.values))
+        check(name, ['sources', i, 'customer_source', 'values', value]);
+  });
+  return problems;
+};
+
+export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, encodingsExist, customerReferencesResolve];
+
+export function checkRules(config: PipelineFileConfig): ConfigProblem[] {
+  return RULES.flatMap((rule) => rule(config));
+}
+
+export function columnName(spec: ColumnSpec): string {
+  return typeof spec === 'string' ? spec : spec.column;
+}

@@ -1,0 +1,78 @@
+/**
+ * The pipeline file's shape (zod). Structural checks live here; cross-field rules that need the
+ * whole file (unknown canonical fields, customer_source references, duplicate names) live in
+ * rules.ts so each rule can produce its own message with a fix.
+ */
+import { z } from 'zod';
+import { SOURCE_KINDS } from './canonical-fields.js';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'expected a real calendar date',
+  });
+
+/** `+08:00`, `-05:30`, `Z` or `UTC`: the offset of timestamps written without one. */
+export const timezoneSchema = z
+  .string()
+  .regex(/^(Z|UTC|[+-]\d{2}:\d{2})$/, 'expected a fixed UTC offset such as "+08:00", "-05:00" or "UTC"');
+
+const columnOptions = z.strictObject({
+  column: z.string().min(1, 'the column name cannot be empty'),
+  formats: z.array(z.string().min(1)).min(1).optional(),
+  timezone: timezoneSchema.optional(),
+  true: z.array(z.string()).min(1).optional(),
+  false: z.array(z.string()).min(1).optional(),
+  decimal_comma: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
+  as_integer: z.boolean().optional(),
+});
+export type ColumnOptions = z.infer<typeof columnOptions>;
+
+const columnSpec = z.union([z.string().min(1, 'the column name cannot be empty'), columnOptions]);
+export type ColumnSpec = z.infer<typeof columnSpec>;
+
+const customerSourceFromColumn = z.strictObject({
+  column: z.string().min(1),
+  values: z.record(z.string(), z.string()),
+});
+
+const sourceSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name of letters, digits and _ starting with a letter'),
+  kind: z.enum(SOURCE_KINDS),
+  path: z.string().min(1),
+  encoding: z.string().default('utf-8'),
+  delimiter: z.string().length(1, 'expected one character').optional(),
+  quote: z.string().length(1, 'expected one character').optional(),
+  default_region: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 country code such as "CN" or "GB"')
+    .optional(),
+  timezone: timezoneSchema.optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"').optional(),
+  customer_source: z.union([z.string().min(1), customerSourceFromColumn]).optional(),
+  columns: z.record(z.string(), columnSpec),
+});
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+/** Stage sections are open maps for now: each stage validates its own section when it runs. */
+const stageSection = z.record(z.string(), z.unknown()).optional();
+
+export const pipelineSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  as_of: isoDate,
+  database: z.string().min(1),
+  base_currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"'),
+  sources: z.array(sourceSchema).min(1, 'a pipeline needs at least one source'),
+  clean: stageSection,
+  features: stageSection,
+  segment: stageSection,
+  personas: stageSection,
+  campaigns: stageSection,
+});
+export type PipelineFileConfig = z.infer<typeof pipelineSchema>;

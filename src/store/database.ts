@@ -1,0 +1,46 @@
+/**
+ * Opens the pipeline's SQLite file with the settings every stage relies on: WAL so readers
+ * (`persona status`) never block the writer, and a busy timeout so a second writer waits briefly
+ * and then fails cleanly instead of corrupting anything.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /** Page cache in MiB; bounded because collect must stay under 300 MB whatever the input. */
+  readonly cacheMiB?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 5000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable across application crashes (kill -9) in WAL mode; only an OS crash can
+    // lose the last commit, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
+  db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
+  return db;
+}
+
+/** Runs `body` in one write transaction; BEGIN IMMEDIATE takes the write lock up front. */
+export async function inWriteTransaction<T>(db: Db, body: () => Promise<T> | T): Promise<T> {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = await body();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
