@@ -56,7 +56,7 @@ function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
       if (allowed && !allowed.includes(field.type)) {
         problems.push({
           path: [...path, option],
-          message: `"${option}" does not apply to ${fieldName}, a ${field.type} field`,
+          message: `"${option}" does not apply to ${fieldName}, ${/^[aeiou]/.test(field.type) ? 'an' : 'a'} ${field.type} field`,
           fix: `remove "${option}" (it applies to ${allowed.join('/')} fields)`,
         });
       }

@@ -62,14 +62,17 @@ function toProblems(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] {
         return [{ path, message: `"${String(path[path.length - 1])}" is required (expected ${issue.expected})`, fix: `add ${String(path[path.length - 1])}` }];
       }
       return [{ path, message: `expected ${issue.expected}, got ${describe(value)}` }];
-    case 'invalid_value':
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => String(v));
+      const guess = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
       return [
         {
           path,
           message: `${describe(value)} is not allowed`,
-          fix: `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+          fix: guess ? `did you mean "${guess}"? (allowed: ${allowed.join(', ')})` : `use one of: ${allowed.join(', ')}`,
         },
       ];
+    }
     case 'invalid_union': {
       // A column mapping is a column name or a mapping of options: explain the branch the user chose.
       if (value !== null && typeof value === 'object') {
