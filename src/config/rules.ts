@@ -6,6 +6,7 @@ import { CANONICAL_FIELDS, canonicalField, hasCustomerRef, type FieldType } from
 import type { ConfigProblem } from './errors.js';
 import type { ColumnSpec, PipelineFileConfig, SourceConfig } from './schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { compileDateFormat } from '../clean/normalize/date.js';
 
 type Rule = (config: PipelineFileConfig) => ConfigProblem[];
 
@@ -68,8 +69,30 @@ function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
         fix: 'add the missing list, e.g. true: [Y] and false: [N]',
       });
     }
+    if (spec.true && spec.false) {
+      const truthy = new Set(spec.true.map((w) => w.trim().toLowerCase()));
+      const both = spec.false.filter((w) => truthy.has(w.trim().toLowerCase()));
+      if (both.length > 0) {
+        problems.push({
+          path,
+          message: `${both.map((w) => `"${w}"`).join(', ')} is in both the true and the false list (words are compared ignoring case)`,
+          fix: 'keep each word in one list only',
+        });
+      }
+    }
     if (spec.formats) {
       for (const [k, format] of spec.formats.entries()) {
+        if (format === 'ISO' && field.type === 'timestamp') continue;
+        try {
+          compileDateFormat(format);
+        } catch (error) {
+          problems.push({
+            path: [...path, 'formats', k],
+            message: `the date format "${format}" cannot be read: ${(error as Error).message}`,
+            fix: 'see the format tokens in docs/pipeline.md (literal text goes in [brackets])',
+          });
+          continue;
+        }
         if (!/YYYY|YY/.test(format) || !/MM|M/.test(format) || !/DD|D/.test(format)) {
           problems.push({
             path: [...path, 'formats', k],

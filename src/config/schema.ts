@@ -16,7 +16,7 @@ const isoDate = z
 /** `+08:00`, `-05:30`, `Z` or `UTC`: the offset of timestamps written without one. */
 export const timezoneSchema = z
   .string()
-  .regex(/^(Z|UTC|[+-]\d{2}:\d{2})$/, 'expected a fixed UTC offset such as "+08:00", "-05:00" or "UTC"');
+  .regex(/^(Z|UTC|[+-](0\d|1[0-4]):[0-5]\d)$/, 'expected a fixed UTC offset such as "+08:00", "-05:00" or "UTC"');
 
 const columnOptions = z.strictObject({
   column: z.string().min(1, 'the column name cannot be empty'),
