@@ -8,6 +8,7 @@ import { ExitCode } from './exit-codes.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { statusCommand } from './commands/status.js';
+import { explainCommand } from './commands/explain.js';
 import { ConfigError } from '../config/errors.js';
 import { UsageError } from '../util/errors.js';
 import type { LogFormat } from './logger.js';
@@ -57,6 +58,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of a table', false)
     .action(async (pipeline: string | undefined, options) => {
       setExit(await statusCommand(pipeline, options));
+    });
+
+  program
+    .command('explain')
+    .description('explain a result: "explain customer ID" shows its source records, why they were linked and where each golden value came from')
+    .argument('<kind>', 'what to explain: customer')
+    .argument('<id>', 'the customer id')
+    .option('--db <file>', 'SQLite database')
+    .option('--pipeline <file>', 'pipeline file (its database is used)')
+    .option('--json', 'print JSON', false)
+    .action(async (kind: string, id: string, options) => {
+      setExit(await explainCommand(kind, id, options));
     });
 
   return program;

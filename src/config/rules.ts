@@ -103,6 +103,13 @@ function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
       }
     }
   }
+  if (source.kind === 'orders' && !('unit_price' in source.columns) && !('line_amount' in source.columns)) {
+    problems.push({
+      path: ['sources', i, 'columns'],
+      message: 'an orders source needs a price: map unit_price (price per unit) or line_amount (total of the line)',
+      fix: 'add "unit_price: <column>" or "line_amount: <column>" under columns',
+    });
+  }
   for (const field of CANONICAL_FIELDS[source.kind]) {
     if (field.required && !(field.name in source.columns)) {
       problems.push({

@@ -4,6 +4,8 @@
  */
 import type Database from 'better-sqlite3';
 import { RAW_TABLES_DDL } from './raw-tables.js';
+import { FEATURES_DDL } from '../features/schema.js';
+import { SEGMENT_DDL } from '../segment/schema.js';
 
 interface Migration {
   readonly id: number;
@@ -95,6 +97,120 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 3,
+    name: 'clean',
+    sql: `
+      CREATE TABLE customers (
+        customer_id TEXT PRIMARY KEY,
+        display_name TEXT,
+        given_name TEXT,
+        family_name TEXT,
+        name_original TEXT,
+        email TEXT,
+        phone TEXT,
+        birth_date TEXT,
+        gender TEXT,
+        city TEXT,
+        country TEXT,
+        consent_email INTEGER,
+        consent_sms INTEGER,
+        consent_push INTEGER,
+        created_at TEXT,
+        loyalty_points REAL,
+        record_count INTEGER NOT NULL,
+        sources TEXT NOT NULL,
+        id_only INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE TABLE customer_provenance (
+        customer_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT,
+        source TEXT,
+        source_id TEXT,
+        rule TEXT NOT NULL,
+        PRIMARY KEY (customer_id, field)
+      ) WITHOUT ROWID;
+      CREATE TABLE identity_map (
+        source TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        customer_id TEXT NOT NULL,
+        PRIMARY KEY (source, source_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX identity_map_by_customer ON identity_map(customer_id, source, source_id);
+      CREATE TABLE match_pairs (
+        left_source TEXT NOT NULL,
+        left_id TEXT NOT NULL,
+        right_source TEXT NOT NULL,
+        right_id TEXT NOT NULL,
+        match_weight REAL NOT NULL,
+        match_probability REAL NOT NULL,
+        linked INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (left_source, left_id, right_source, right_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE identity_changes (
+        run_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        customer_id TEXT,
+        previous_customer_id TEXT,
+        source TEXT,
+        source_id TEXT,
+        detail TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE orders (
+        source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        customer_id TEXT,
+        customer_source TEXT,
+        customer_ref TEXT,
+        order_id TEXT NOT NULL,
+        line_no INTEGER,
+        sku TEXT,
+        product_name TEXT,
+        category TEXT,
+        channel TEXT,
+        coupon_code TEXT,
+        status TEXT NOT NULL,
+        quantity REAL NOT NULL,
+        unit_price REAL NOT NULL,
+        currency TEXT NOT NULL,
+        fx_rate REAL,
+        amount REAL,
+        discount REAL,
+        ordered_at TEXT NOT NULL,
+        order_date TEXT NOT NULL,
+        is_return INTEGER NOT NULL,
+        is_outlier INTEGER NOT NULL,
+        counts_for_revenue INTEGER NOT NULL,
+        PRIMARY KEY (source, line)
+      ) WITHOUT ROWID;
+      CREATE INDEX orders_by_customer ON orders(customer_id, ordered_at, order_id, amount, status);
+      CREATE TABLE events (
+        source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        customer_id TEXT,
+        occurred_at TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        sku TEXT,
+        device TEXT,
+        PRIMARY KEY (source, line)
+      ) WITHOUT ROWID;
+      CREATE INDEX events_by_customer ON events(customer_id, occurred_at, event_type);
+      CREATE TABLE data_issues (
+        stage TEXT NOT NULL,
+        source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (stage, source, line, code)
+      ) WITHOUT ROWID;
+    `,
+  },
+  { id: 4, name: 'features', sql: FEATURES_DDL },
+  { id: 5, name: 'segment', sql: SEGMENT_DDL },
 ];
 
 export function migrate(db: Database.Database): void {

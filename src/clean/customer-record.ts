@@ -1,0 +1,104 @@
+/**
+ * Pure: one raw customer row (as collect stored it) → the normalised record that identity
+ * resolution compares and survivorship chooses from. The original values stay in raw_customers.
+ */
+import { emailMatchKey, normalizeEmail } from './normalize/email.js';
+import { normalizePhone } from './normalize/phone.js';
+import { nameMatchKeys, parseName } from './normalize/name.js';
+import { foldForMatch } from './normalize/fold.js';
+
+export interface RawCustomerRow {
+  source: string;
+  line: number;
+  source_id: string;
+  full_name: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  birth_date: string | null;
+  gender: string | null;
+  city: string | null;
+  country: string | null;
+  consent_email: number | null;
+  consent_sms: number | null;
+  consent_push: number | null;
+  created_at: string | null;
+  loyalty_points: number | null;
+}
+
+export interface CustomerRecord {
+  readonly source: string;
+  readonly sourceId: string;
+  readonly line: number;
+  /** Display values (golden-record candidates). */
+  readonly givenName: string | null;
+  readonly familyName: string | null;
+  readonly displayName: string | null;
+  readonly nameOriginal: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly birthDate: string | null;
+  readonly gender: string | null;
+  readonly city: string | null;
+  readonly country: string | null;
+  readonly consentEmail: number | null;
+  readonly consentSms: number | null;
+  readonly consentPush: number | null;
+  readonly createdAt: string | null;
+  readonly loyaltyPoints: number | null;
+  /** Match keys: lower-case ASCII, script- and order-independent. */
+  readonly givenKey: string | null;
+  readonly familyKey: string | null;
+  readonly sortedNameKey: string | null;
+  readonly givenSound: string | null;
+  readonly familySound: string | null;
+  readonly emailKey: string | null;
+  readonly cityKey: string | null;
+  /** Problems met while normalising (kept for data_issues). */
+  readonly issues: readonly { field: string; code: string; value: string }[];
+}
+
+const orNull = (s: string | null | undefined): string | null => (s === undefined || s === null || s === '' ? null : s);
+
+export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | undefined): CustomerRecord {
+  const issues: { field: string; code: string; value: string }[] = [];
+  const hasName = row.full_name !== null || row.first_name !== null || row.last_name !== null;
+  const name = hasName ? parseName({ full: row.full_name, first: row.first_name, last: row.last_name }) : null;
+  const keys = name ? nameMatchKeys(name) : null;
+
+  const email = normalizeEmail(row.email);
+  if (email.issue && row.email !== null) issues.push({ field: 'email', code: email.issue, value: row.email });
+  const country = row.country === null ? null : row.country.trim().toUpperCase();
+  const phone = normalizePhone(row.phone, defaultRegion, country ?? undefined);
+  if (phone.issue && row.phone !== null) issues.push({ field: 'phone', code: phone.issue, value: row.phone });
+
+  return {
+    source: row.source,
+    sourceId: row.source_id,
+    line: row.line,
+    givenName: orNull(name?.given),
+    familyName: orNull(name?.family),
+    displayName: orNull(name ? [name.given, name.family].filter((p) => p !== '').join(' ') : null),
+    nameOriginal: orNull(name?.original),
+    email: email.email,
+    phone: phone.e164,
+    birthDate: row.birth_date,
+    gender: row.gender,
+    city: row.city === null ? null : row.city.trim(),
+    country: country ?? phone.country ?? null,
+    consentEmail: row.consent_email,
+    consentSms: row.consent_sms,
+    consentPush: row.consent_push,
+    createdAt: row.created_at,
+    loyaltyPoints: row.loyalty_points,
+    givenKey: orNull(keys?.given),
+    familyKey: orNull(keys?.family),
+    sortedNameKey: orNull(keys?.sorted),
+    givenSound: orNull(keys?.givenSound),
+    familySound: orNull(keys?.familySound),
+    emailKey: email.email === null ? null : emailMatchKey(email.email),
+    cityKey: row.city === null ? null : orNull(foldForMatch(row.city).replace(/ /g, '')),
+    issues,
+  };
+}

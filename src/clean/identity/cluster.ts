@@ -1,0 +1,152 @@
+/**
+ * Clustering of scored pairs into entities, with over-merge guards.
+ *
+ * Choice (documented for guard (c), transitive chaining): guarded best-first merging, a constrained
+ * average-linkage. Edges (pairs at or above the threshold) are taken from strongest to weakest; an
+ * edge joins its two clusters only if, over all cross pairs x ∈ A, y ∈ B (scored on the fly, not
+ * only candidate pairs):
+ *   (b) no two records from the same source have evidence (weight − prior weight) below
+ *       sameSourceMinEvidence, and
+ *   (c) the mean cross-pair weight is ≥ minAverageWeight.
+ * So A–B and B–C both strong but A–C strongly against does not chain A into C's cluster unless the
+ * evidence on average still says "same person". With both guards disabled this is plain connected
+ * components (union–find). Deterministic: ties are broken by pair index order.
+ */
+import { weightFromProbability } from './score.js';
+import type { ClusterOptions } from './types.js';
+
+export interface ClusterInput {
+  readonly n: number;
+  readonly count: number;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly weight: Float64Array;
+  /** Source code of each record (for guard b). */
+  readonly source: Int32Array;
+  /** Weight of any record pair (for cross pairs that are not candidate pairs). */
+  readonly pairWeight: (i: number, j: number) => number;
+  /** Prior weight included in every pair weight (evidence = weight − priorWeight). Default 0. */
+  readonly priorWeight?: number;
+}
+
+export interface ClusterResult {
+  /** Cluster number of each record, 0..clusterCount-1, numbered by smallest member. */
+  readonly clusterOf: Int32Array;
+  readonly clusterCount: number;
+  readonly thresholdWeight: number;
+  readonly edges: number;
+  readonly merges: number;
+  readonly rejectedSameSource: number;
+  readonly rejectedWeakLink: number;
+}
+
+export function thresholdWeightOf(options: ClusterOptions = {}): number {
+  return options.matchWeight ?? weightFromProbability(options.matchProbability ?? 0.5);
+}
+
+export function clusterPairs(input: ClusterInput, options: ClusterOptions = {}): ClusterResult {
+  const { n, count, a, b, weight, source, pairWeight } = input;
+  const threshold = thresholdWeightOf(options);
+  const prior = input.priorWeight ?? 0;
+  const sameSourceMin = options.sameSourceMinEvidence === undefined ? 0 : options.sameSourceMinEvidence;
+  const minAverage = options.minAverageWeight === undefined ? 0 : options.minAverageWeight;
+  const maxCross = options.maxCrossPairs ?? 2500;
+
+  let edgeCount = 0;
+  for (let p = 0; p < count; p++) if (weight[p]! >= threshold) edgeCount++;
+  const edges = new Int32Array(edgeCount);
+  edgeCount = 0;
+  for (let p = 0; p < count; p++) if (weight[p]! >= threshold) edges[edgeCount++] = p;
+  edges.sort((x, y) => weight[y]! - weight[x]! || x - y);
+
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const size = new Int32Array(n).fill(1);
+  const next = new Int32Array(n).fill(-1); // member linked list, from root
+  const tail = Int32Array.from({ length: n }, (_, i) => i);
+  const find = (x: number): number => {
+    let r = x;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[x] !== r) {
+      const up = parent[x]!;
+      parent[x] = r;
+      x = up;
+    }
+    return r;
+  };
+  const rejected = new Set<string>();
+  let merges = 0;
+  let rejectedSameSource = 0;
+  let rejectedWeakLink = 0;
+  const guarded = sameSourceMin !== null || minAverage !== null;
+
+  for (let e = 0; e < edgeCount; e++) {
+    const p = edges[e]!;
+    let ra = find(a[p]!);
+    let rb = find(b[p]!);
+    if (ra === rb) continue;
+    if (guarded && size[ra]! + size[rb]! > 2) {
+      // Roots and sizes identify the two clusters' state: a rejected merge need not be retried.
+      const key = ra < rb ? `${ra}:${size[ra]}:${rb}:${size[rb]}` : `${rb}:${size[rb]}:${ra}:${size[ra]}`;
+      if (rejected.has(key)) continue;
+      let sum = 0;
+      let pairs = 0;
+      let ok = true;
+      outer: for (let x = ra; x !== -1; x = next[x]!) {
+        for (let y = rb; y !== -1; y = next[y]!) {
+          const w = x === a[p]! && y === b[p]! ? weight[p]! : pairWeight(x < y ? x : y, x < y ? y : x);
+          if (sameSourceMin !== null && source[x] === source[y] && w - prior < sameSourceMin) {
+            ok = false;
+            rejectedSameSource++;
+            break outer;
+          }
+          sum += w;
+          pairs++;
+          if (pairs >= maxCross) break outer;
+        }
+      }
+      if (ok && minAverage !== null && sum / pairs < minAverage) {
+        ok = false;
+        rejectedWeakLink++;
+      }
+      if (!ok) {
+        rejected.add(key);
+        continue;
+      }
+    } else if (sameSourceMin !== null && source[a[p]!] === source[b[p]!] && weight[p]! - prior < sameSourceMin) {
+      rejectedSameSource++;
+      continue;
+    }
+    // Union by size; concatenate member lists.
+    if (size[ra]! < size[rb]!) [ra, rb] = [rb, ra];
+    parent[rb] = ra;
+    size[ra]! += size[rb]!;
+    next[tail[ra]!] = rb;
+    tail[ra] = tail[rb]!;
+    merges++;
+  }
+
+  const clusterOf = new Int32Array(n).fill(-1);
+  const idOfRoot = new Int32Array(n).fill(-1);
+  let clusterCount = 0;
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    if (idOfRoot[r] === -1) idOfRoot[r] = clusterCount++;
+    clusterOf[i] = idOfRoot[r]!;
+  }
+  return {
+    clusterOf,
+    clusterCount,
+    thresholdWeight: threshold,
+    edges: edgeCount,
+    merges,
+    rejectedSameSource,
+    rejectedWeakLink,
+  };
+}
+
+/** Members of each cluster, in record order. */
+export function clusterMembers(clusterOf: Int32Array, clusterCount: number): number[][] {
+  const out: number[][] = Array.from({ length: clusterCount }, () => []);
+  for (let i = 0; i < clusterOf.length; i++) out[clusterOf[i]!]!.push(i);
+  return out;
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { clusterPairs } from './cluster.js';
+import { linkRecords } from './engine.js';
+import { SHARED_CONTACT_CAP } from './score.js';
+import { syntheticPeople, syntheticSpec } from './synthetic.js';
+import type { LinkRecord } from './types.js';
+
+/** A synthetic population plus hand-made hard cases appended at the end. */
+function withCases(cases: { source: string; values: (string | null)[] }[]) {
+  const base = syntheticPeople({ people: 3000, seed: 9 });
+  const records: LinkRecord[] = [...base.records];
+  const first = records.length;
+  cases.forEach((c, i) => records.push({ idx: first + i, source: c.source, sourceId: `case-${i}`, values: c.values }));
+  const result = linkRecords(records, syntheticSpec());
+  const at = (i: number): number => first + i;
+  const sameCluster = (i: number, j: number): boolean => result.clusters.clusterOf[at(i)] === result.clusters.clusterOf[at(j)];
+  return { result, at, sameCluster };
+}
+
+describe('guard (a): one shared contact is not enough', () => {
+  //                       given       surname      dob           email                  phone          city
+  const { result, at, sameCluster } = withCases([
+    { source: 'crm', values: ['anna', 'kowalczyk', '1981-02-03', 'kowalczyk.home@x.org', '13712345678', 'leeds'] },
+    { source: 'shop', values: ['piotr', 'kowalczyk', '1979-11-30', 'kowalczyk.home@x.org', '15887654321', 'leeds'] },
+    { source: 'crm', values: ['wei', 'zhang', '1960-05-05', 'wei.zhang.60@x.org', '13911112222', 'wuhan'] },
+    { source: 'loyalty', values: ['min', 'zhang', '1992-08-19', null, '13911112222', 'wuhan'] },
+    { source: 'shop', values: ['lan', 'zhang', null, 'lan.z@x.org', '13911112222', 'wuhan'] },
+    // The same person twice, sharing one email and nothing contradicting: must still merge.
+    { source: 'crm', values: ['oscar', 'featherby', '1970-01-09', 'oscar.f@x.org', null, 'bristol'] },
+    { source: 'shop', values: ['oscar', 'featherby', null, 'oscar.f@x.org', null, null] },
+    // A couple with a rare shared surname and no birth dates: the weights alone would merge them.
+    { source: 'crm', values: ['agnes', 'quennell', null, 'quennells@x.org', null, 'leeds'] },
+    { source: 'shop', values: ['bruno', 'quennell', null, 'quennells@x.org', null, 'leeds'] },
+  ]);
+
+  it('should not merge a couple sharing one email with different given names', () => {
+    expect(sameCluster(0, 1)).toBe(false);
+    const e = result.explain(at(0), at(1));
+    expect(e.sharedContactOnly).toBe(true);
+    expect(e.weight).toBeLessThanOrEqual(e.priorWeight + SHARED_CONTACT_CAP);
+  });
+
+  it('should not merge them even when the summed weights would', () => {
+    expect(sameCluster(7, 8)).toBe(false);
+    const e = result.explain(at(7), at(8));
+    const summed = e.priorWeight + e.fields.reduce((s, f) => s + f.weight, 0);
+    expect(summed).toBeGreaterThan(0);
+    expect(e.sharedContactOnly).toBe(true);
+    expect(e.weight).toBe(e.priorWeight + SHARED_CONTACT_CAP);
+  });
+
+  it('should not merge a household sharing one phone', () => {
+    expect(sameCluster(2, 3)).toBe(false);
+    expect(sameCluster(2, 4)).toBe(false);
+    expect(sameCluster(3, 4)).toBe(false);
+    expect(result.explain(at(2), at(3)).sharedContactOnly).toBe(true);
+  });
+
+  it('should still merge one person whose records share an email and agree on names', () => {
+    expect(sameCluster(5, 6)).toBe(true);
+    expect(result.explain(at(5), at(6)).sharedContactOnly).toBe(false);
+  });
+});
+
+describe('clusterPairs guards (b) and (c)', () => {
+  // Records 0, 1, 2: 0–1 and 1–2 strong, 0–2 strongly against (a chain through record 1).
+  const weights = new Map([
+    ['0,1', 12],
+    ['1,2', 10],
+    ['0,2', -20],
+  ]);
+  const input = (source: number[]) => ({
+    n: 3,
+    count: 3,
+    a: Int32Array.from([0, 1, 0]),
+    b: Int32Array.from([1, 2, 2]),
+    weight: Float64Array.from([12, 10, -20]),
+    source: Int32Array.from(source),
+    pairWeight: (i: number, j: number) => weights.get(`${i},${j}`)!,
+  });
+
+  it('should not chain through a weak link (c)', () => {
+    const r = clusterPairs(input([0, 1, 2]), { sameSourceMinEvidence: null });
+    expect([...r.clusterOf]).toEqual([0, 0, 1]);
+    expect(r.rejectedWeakLink).toBe(1);
+  });
+
+  it('should keep apart two records of one source that disagree (b)', () => {
+    weights.set('0,2', -1);
+    const r = clusterPairs({ ...input([0, 1, 0]), weight: Float64Array.from([12, 10, -1]) }, { minAverageWeight: null });
+    expect([...r.clusterOf]).toEqual([0, 0, 1]);
+    expect(r.rejectedSameSource).toBe(1);
+  });
+
+  it('should be plain connected components with both guards off', () => {
+    const r = clusterPairs(input([0, 0, 0]), { sameSourceMinEvidence: null, minAverageWeight: null });
+    expect([...r.clusterOf]).toEqual([0, 0, 0]);
+  });
+});

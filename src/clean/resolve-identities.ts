@@ -1,0 +1,205 @@
+/**
+ * I/O shell of identity resolution: raw customer rows → normalised records → linkage →
+ * clusters with stable ids → identity_map, customers (golden), customer_provenance, match_pairs,
+ * identity_changes. The caller owns the transaction.
+ */
+import type { Db } from '../store/database.js';
+import type { Pipeline } from '../config/load.js';
+import { normalizeCustomer, type CustomerRecord, type RawCustomerRow } from './customer-record.js';
+import { linkRecords } from './identity/engine.js';
+import { clusterMembers } from './identity/cluster.js';
+import { assignStableIds, type PreviousAssignment, type SourceKey } from './identity/stable-ids.js';
+import { customerLinkageSpec, toLinkRecord } from './linkage-spec.js';
+import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/survivorship.js';
+import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
+
+export interface IdentityStats {
+  records: number;
+  duplicateSourceIds: number;
+  candidatePairs: number;
+  linkedPairs: number;
+  customers: number;
+  idOnlyCustomers: number;
+  recordsSeenBefore: number;
+  recordsKeptId: number;
+  changes: Record<string, number>;
+  timingsMs: Record<string, number>;
+}
+
+/** Near misses are kept too, so a reviewer can see what almost linked. */
+const MIN_STORED_PROBABILITY = 0.01;
+
+function readRecords(db: Db, pipeline: Pipeline, issue: (source: string, line: number, code: string, detail: string) => void): { records: CustomerRecord[]; duplicates: number } {
+  const regionOf = new Map(pipeline.sources.map((s) => [s.name, s.default_region]));
+  const latest = new Map<string, CustomerRecord>();
+  let duplicates = 0;
+  for (const row of db.prepare('SELECT * FROM raw_customers ORDER BY source, line').iterate() as IterableIterator<RawCustomerRow>) {
+    const record = normalizeCustomer(row, regionOf.get(row.source));
+    const key = `${record.source}\u0000${record.sourceId}`;
+    const earlier = latest.get(key);
+    if (earlier) {
+      // The same id twice in one file: the later line is the newer state of that record.
+      duplicates++;
+      issue(earlier.source, earlier.line, 'duplicate_source_id', `source_id ${record.sourceId} appears again on line ${record.line}; that line is used`);
+    }
+    latest.set(key, record);
+  }
+  return { records: [...latest.values()], duplicates };
+}
+
+/** Customer references of orders/events whose namespace has no customer file: one customer each. */
+function readIdOnlyKeys(db: Db, pipeline: Pipeline): SourceKey[] {
+  const customerSources = new Set(pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name));
+  const rows = db
+    .prepare(
+      `SELECT customer_source AS source, customer_ref AS sourceId FROM raw_orders WHERE customer_ref IS NOT NULL
+       UNION SELECT customer_source, customer_ref FROM raw_events WHERE customer_ref IS NOT NULL
+       ORDER BY 1, 2`,
+    )
+    .all() as SourceKey[];
+  return rows.filter((r) => !customerSources.has(r.source));
+}
+
+function goldenValues(record: CustomerRecord): Record<GoldenField, string | number | null> {
+  return {
+    display_name: record.displayName,
+    given_name: record.givenName,
+    family_name: record.familyName,
+    name_original: record.nameOriginal,
+    email: record.email,
+    phone: record.phone,
+    birth_date: record.birthDate,
+    gender: record.gender,
+    city: record.city,
+    country: record.country,
+    consent_email: record.consentEmail,
+    consent_sms: record.consentSms,
+    consent_push: record.consentPush,
+    loyalty_points: record.loyaltyPoints,
+  };
+}
+
+function fieldRules(config: CleanConfig): { rules: Record<string, FieldRule>; defaultRule: FieldRule } {
+  const toRule = (r: string | { rule: string; priority?: string[] }): FieldRule => (typeof r === 'string' ? { rule: r as FieldRule['rule'] } : (r as FieldRule));
+  const rules: Record<string, FieldRule> = {};
+  for (const field of GOLDEN_FIELDS) {
+    const configured = config.survivorship.fields[field] ?? DEFAULT_FIELD_RULES[field];
+    if (configured !== undefined) rules[field] = toRule(configured);
+  }
+  return { rules, defaultRule: toRule(config.survivorship.default) };
+}
+
+export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfig, runId: number): IdentityStats {
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - t);
+    t = now;
+  };
+  const insertIssue = db.prepare(`INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail) VALUES ('clean', ?, ?, ?, ?)`);
+  const previous = db.prepare('SELECT source, source_id AS sourceId, customer_id AS customerId FROM identity_map ORDER BY source, source_id').all() as PreviousAssignment[];
+  for (const table of ['identity_map', 'customers', 'customer_provenance', 'match_pairs']) db.exec(`DELETE FROM ${table}`);
+
+  const { records, duplicates } = readRecords(db, pipeline, (source, line, code, detail) => insertIssue.run(source, line, code, detail));
+  records.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
+  lap('read');
+  const linkRecordsIn = records.map((r, idx) => toLinkRecord(r, idx));
+  const linkage = linkRecords(linkRecordsIn, customerLinkageSpec({ matchProbability: config.identity.match_probability, seed: config.identity.seed }));
+  lap('link');
+
+  const members = clusterMembers(linkage.clusters.clusterOf, linkage.clusters.clusterCount);
+  const idOnly = readIdOnlyKeys(db, pipeline);
+  const clusters: SourceKey[][] = [
+    ...members.map((m) => m.map((i) => ({ source: records[i]!.source, sourceId: records[i]!.sourceId }))),
+    ...idOnly.map((k) => [k]),
+  ];
+  const ids = assignStableIds(previous, clusters);
+  lap('stable_ids');
+
+  // identity_map and golden records
+  const insertMap = db.prepare('INSERT INTO identity_map (source, source_id, customer_id) VALUES (?, ?, ?)');
+  const insertCustomer = db.prepare(
+    `INSERT INTO customers (customer_id, display_name, given_name, family_name, name_original, email, phone, birth_date, gender, city, country,
+       consent_email, consent_sms, consent_push, created_at, loyalty_points, record_count, sources, id_only)
+     VALUES (@customer_id, @display_name, @given_name, @family_name, @name_original, @email, @phone, @birth_date, @gender, @city, @country,
+       @consent_email, @consent_sms, @consent_push, @created_at, @loyalty_points, @record_count, @sources, @id_only)`,
+  );
+  const insertProvenance = db.prepare('INSERT INTO customer_provenance (customer_id, field, value, source, source_id, rule) VALUES (?, ?, ?, ?, ?, ?)');
+  const priority = config.survivorship.priority ?? pipeline.sources.map((s) => s.name);
+  const { rules, defaultRule } = fieldRules(config);
+  members.forEach((memberIdx, c) => {
+    const customerId = ids.clusterIds[c]!;
+    const group = memberIdx.map((i) => records[i]!);
+    for (const r of group) insertMap.run(r.source, r.sourceId, customerId);
+    const golden = buildGoldenRecord(
+      group.map((r): MemberRecord => ({ source: r.source, sourceId: r.sourceId, createdAt: r.createdAt, values: goldenValues(r) })),
+      GOLDEN_FIELDS,
+      rules,
+      { rule: defaultRule, priority },
+    );
+    // created_at is the customer's first contact with any system, not a survivorship choice.
+    const created = group.map((r) => r.createdAt).filter((v): v is string => v !== null).sort()[0] ?? null;
+    insertCustomer.run({
+      ...golden.values,
+      customer_id: customerId,
+      created_at: created,
+      record_count: group.length,
+      sources: [...new Set(group.map((r) => r.source))].sort().join(','),
+      id_only: 0,
+    });
+    for (const p of golden.provenance) insertProvenance.run(customerId, p.field, p.value === null ? null : String(p.value), p.source, p.sourceId, p.rule);
+  });
+  idOnly.forEach((key, k) => {
+    const customerId = ids.clusterIds[members.length + k]!;
+    insertMap.run(key.source, key.sourceId, customerId);
+    const empty = Object.fromEntries(GOLDEN_FIELDS.map((f) => [f, null]));
+    insertCustomer.run({ ...empty, customer_id: customerId, created_at: null, record_count: 0, sources: key.source, id_only: 1 });
+  });
+  lap('golden');
+
+  // match pairs: linked pairs and near misses, with per-field evidence
+  const insertPair = db.prepare(
+    'INSERT INTO match_pairs (left_source, left_id, right_source, right_id, match_weight, match_probability, linked, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const clusterOf = linkage.clusters.clusterOf;
+  let linkedPairs = 0;
+  for (let p = 0; p < linkage.pairs.count; p++) {
+    const a = linkage.pairs.a[p]!;
+    const b = linkage.pairs.b[p]!;
+    const weight = linkage.weights[p]!;
+    const probability = 1 / (1 + 2 ** -weight);
+    const linked = clusterOf[a] === clusterOf[b] ? 1 : 0;
+    if (linked === 0 && probability < MIN_STORED_PROBABILITY) continue;
+    linkedPairs += linked;
+    const [left, right] = records[a]!.source < records[b]!.source || (records[a]!.source === records[b]!.source && records[a]!.sourceId <= records[b]!.sourceId) ? [records[a]!, records[b]!] : [records[b]!, records[a]!];
+    const explanation = linkage.explain(a, b);
+    const evidence = explanation.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Math.round(f.weight * 1000) / 1000, tf: f.tfAdjusted || undefined }));
+    insertPair.run(left.source, left.sourceId, right.source, right.sourceId, Math.round(weight * 1e6) / 1e6, Math.round(probability * 1e9) / 1e9, linked, JSON.stringify({ fields: evidence, shared_contact_only: explanation.sharedContactOnly || undefined }));
+  }
+  lap('pairs');
+
+  // identity changes: appended, never rewritten (they are the history of ids)
+  const changeCounts: Record<string, number> = {};
+  if (previous.length > 0) {
+    const insertChange = db.prepare('INSERT INTO identity_changes (run_id, seq, kind, customer_id, previous_customer_id, source, source_id, detail) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)');
+    ids.changes.forEach((change, seq) => {
+      changeCounts[change.kind] = (changeCounts[change.kind] ?? 0) + 1;
+      insertChange.run(runId, seq, change.kind, change.customerId, change.previousCustomerId, `${change.records} record(s)`);
+    });
+  }
+  lap('changes');
+
+  return {
+    records: records.length,
+    duplicateSourceIds: duplicates,
+    candidatePairs: linkage.pairs.count,
+    linkedPairs,
+    customers: members.length + idOnly.length,
+    idOnlyCustomers: idOnly.length,
+    recordsSeenBefore: ids.recordsSeenBefore,
+    recordsKeptId: ids.recordsKept,
+    changes: changeCounts,
+    timingsMs: { ...timings, ...Object.fromEntries(Object.entries(linkage.timings).map(([k, v]) => [`link_${k}`, Math.round(v)])) },
+  };
+}
