@@ -98,7 +98,7 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     givenSound: orNull(keys?.givenSound),
     familySound: orNull(keys?.familySound),
     emailKey: email.email === null ? null : emailMatchKey(email.email),
-    cityKey: row.city === null ? null : orNull(foldForMatch(row.city).replace(/ /g, '')),
+    cityKey: row.city === null ? null : orNull(foldForMatch(row.city)),
     issues,
   };
 }

@@ -30,22 +30,25 @@ export interface RuleIndex {
   readonly maxBlockSize: number;
 }
 
-function recordKeys(rule: BlockingRule, record: LinkRecord): readonly string[] {
+/** Key(s) of a record under a rule: a string (one key), an array, or null (none). */
+function recordKeys(rule: BlockingRule, record: LinkRecord): string | readonly string[] | null {
   if (rule.key !== undefined) {
     const k = rule.key(record);
-    if (k === null) return [];
-    if (typeof k === 'string') return k === '' ? [] : [k];
-    return k.filter((s) => s !== '');
+    if (k === null || k === '') return null;
+    return k;
   }
   const fields = rule.fields;
   if (fields === undefined || fields.length === 0) throw new Error(`blocking rule ${rule.name}: give fields or key`);
-  let out = '';
-  for (let f = 0; f < fields.length; f++) {
+  const first = record.values[fields[0]!];
+  if (first === null || first === undefined || first === '') return null;
+  if (fields.length === 1) return first;
+  let out = first;
+  for (let f = 1; f < fields.length; f++) {
     const v = record.values[fields[f]!];
-    if (v === null || v === undefined || v === '') return [];
-    out = f === 0 ? v : out + KEY_SEP + v;
+    if (v === null || v === undefined || v === '') return null;
+    out = out + KEY_SEP + v;
   }
-  return [out];
+  return out;
 }
 
 export function indexRule(records: readonly LinkRecord[], rule: BlockingRule): RuleIndex {
@@ -54,19 +57,35 @@ export function indexRule(records: readonly LinkRecord[], rule: BlockingRule): R
   const start = new Int32Array(n + 1);
   let keyBuf = new Int32Array(Math.max(16, n));
   let used = 0;
+  const idOf = (k: string): number => {
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(k, id);
+    }
+    return id;
+  };
   for (let i = 0; i < n; i++) {
     start[i] = used;
     const ks = recordKeys(rule, records[i]!);
-    if (ks.length === 0) continue;
+    if (ks === null) continue;
+    if (typeof ks === 'string') {
+      // One key: the common case, no per-record array.
+      if (used === keyBuf.length) {
+        const grown = new Int32Array(keyBuf.length * 2);
+        grown.set(keyBuf);
+        keyBuf = grown;
+      }
+      keyBuf[used++] = idOf(ks);
+      continue;
+    }
     const local: number[] = [];
     for (const k of ks) {
-      let id = ids.get(k);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(k, id);
-      }
+      if (k === '') continue;
+      const id = idOf(k);
       if (!local.includes(id)) local.push(id);
     }
+    if (local.length === 0) continue;
     local.sort((x, y) => x - y);
     if (used + local.length > keyBuf.length) {
       const grown = new Int32Array(Math.max(keyBuf.length * 2, used + local.length));

@@ -34,37 +34,58 @@ export interface UEstimate {
 
 /** Exact-match probability among all pairs of the comparison space with both values present. */
 export function exactAgreementRate(records: readonly LinkRecord[], field: number, mode: LinkMode): number {
+  if (mode !== 'link') {
+    const counts = new Map<string, number>();
+    let present = 0;
+    for (const r of records) {
+      const v = r.values[field];
+      if (v === null || v === undefined || v === '') continue;
+      present++;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const space = (present * (present - 1)) / 2;
+    if (space <= 0) return 0;
+    let agree = 0;
+    for (const c of counts.values()) agree += (c * (c - 1)) / 2;
+    return agree / space;
+  }
+  // Link: only cross-source pairs. Counts per (value, source) in a flat array.
   const src = sourceCodes(records);
-  const counts = new Map<string, number[]>();
-  const nonNull: number[] = [];
+  let S = 0;
+  for (let i = 0; i < src.length; i++) S = Math.max(S, src[i]! + 1);
+  const slot = new Map<string, number>();
+  let counts = new Float64Array(1024 * S);
+  const perSource = new Float64Array(S);
   for (let i = 0; i < records.length; i++) {
     const v = records[i]!.values[field];
     if (v === null || v === undefined || v === '') continue;
-    const s = mode === 'link' ? src[i]! : 0;
-    while (nonNull.length <= s) nonNull.push(0);
-    nonNull[s]!++;
-    let c = counts.get(v);
-    if (c === undefined) {
-      c = [];
-      counts.set(v, c);
+    let k = slot.get(v);
+    if (k === undefined) {
+      k = slot.size;
+      slot.set(v, k);
+      if ((k + 1) * S > counts.length) {
+        const grown = new Float64Array(counts.length * 2);
+        grown.set(counts);
+        counts = grown;
+      }
     }
-    while (c.length <= s) c.push(0);
-    c[s]!++;
+    counts[k * S + src[i]!]!++;
+    perSource[src[i]!]!++;
   }
-  const pairsOf = (cs: readonly number[]): number => {
+  const crossPairs = (cs: ArrayLike<number>, from: number): number => {
     let total = 0;
     let sq = 0;
-    for (const c of cs) {
+    for (let s = 0; s < S; s++) {
+      const c = cs[from + s]!;
       total += c;
       sq += c * c;
     }
-    // dedupe: total choose 2; link: cross-source pairs only.
-    return mode === 'link' ? (total * total - sq) / 2 : (total * (total - 1)) / 2;
+    return (total * total - sq) / 2;
   };
-  const space = pairsOf(nonNull);
+  const space = crossPairs(perSource, 0);
   if (space <= 0) return 0;
   let agree = 0;
-  for (const c of counts.values()) agree += pairsOf(c);
+  for (let k = 0; k < slot.size; k++) agree += crossPairs(counts, k * S);
   return agree / space;
 }
 

@@ -9,9 +9,9 @@
  * also see it as a strong disagreement. This is what the model
  * weights should say anyway, made explicit so a very rare shared email cannot outvote names.
  */
-import { comparePairs, type CompiledComparison } from './comparisons.js';
+import type { CompiledComparison } from './comparisons.js';
 import { logBayesFactors } from './em.js';
-import { tfExactWeight, type TermFrequencyTable } from './term-frequency.js';
+import type { TermFrequencyTable } from './term-frequency.js';
 import type { CandidatePairs, FieldEvidence, LinkRecord, ModelParams, PairExplanation } from './types.js';
 
 /** Evidence (log2 Bayes factor) of a pair stopped by guard (a). */
@@ -141,4 +141,3 @@ export function scorePairs(pairs: Pick<CandidatePairs, 'a' | 'b' | 'count'>, lev
   return out;
 }
 
-export { comparePairs };
