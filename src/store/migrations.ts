@@ -3,7 +3,8 @@
  * an existing database is upgraded by running the migrations it has not seen.
  */
 import type Database from 'better-sqlite3';
-import { RAW_TABLES_DDL } from './raw-tables.js';
+import { RAW_TABLES_DDL, rawTableName, sqlType } from './raw-tables.js';
+import { CANONICAL_FIELDS, SOURCE_KINDS } from '../config/canonical-fields.js';
 import { FEATURES_DDL } from '../features/schema.js';
 import { SEGMENT_DDL } from '../segment/schema.js';
 
@@ -213,15 +214,33 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'segment', sql: SEGMENT_DDL },
 ];
 
+/**
+ * raw_* tables follow the canonical fields: a field added in a later persona version is added
+ * as a nullable column to an existing database, so old databases keep working.
+ */
+function addMissingRawColumns(db: Database.Database): void {
+  for (const kind of SOURCE_KINDS) {
+    const table = rawTableName(kind);
+    const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    for (const field of CANONICAL_FIELDS[kind]) {
+      if (!present.has(field.name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${field.name} ${sqlType(field.type)}`);
+    }
+  }
+}
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL)');
   const applied = new Set((db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id));
   const pending = MIGRATIONS.filter((m) => !applied.has(m.id));
-  if (pending.length === 0) return;
+  if (pending.length === 0) {
+    addMissingRawColumns(db);
+    return;
+  }
   db.transaction(() => {
     for (const m of pending) {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (id, name) VALUES (?, ?)').run(m.id, m.name);
     }
+    addMissingRawColumns(db);
   }).immediate();
 }
