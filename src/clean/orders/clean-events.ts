@@ -8,6 +8,7 @@
  * collect stored them (occurred_at in UTC).
  */
 import type { Db } from '../../store/database.js';
+import { distinctSourcesSql, withIndexesRebuilt } from './sql-helpers.js';
 
 export interface EventsCleanStats {
   /** Rows of raw_events. */
@@ -27,13 +28,15 @@ export function cleanEvents(db: Db): EventsCleanStats {
   db.exec('DELETE FROM events');
   db.exec(`
     DELETE FROM data_issues
-     WHERE stage = 'clean' AND code = 'unknown_customer_ref' AND source IN (SELECT DISTINCT source FROM raw_events)
+     WHERE stage = 'clean' AND code = 'unknown_customer_ref' AND source IN (${distinctSourcesSql('raw_events')})
   `);
-  db.exec(`
-    INSERT INTO events (source, line, customer_id, occurred_at, event_type, sku, device)
-    SELECT e.source, e.line, m.customer_id, e.occurred_at, e.event_type, e.sku, e.device
-      FROM raw_events e LEFT JOIN identity_map m ON m.source = e.customer_source AND m.source_id = e.customer_ref
-  `);
+  withIndexesRebuilt(db, 'events', () =>
+    db.exec(`
+      INSERT INTO events (source, line, customer_id, occurred_at, event_type, sku, device)
+      SELECT e.source, e.line, m.customer_id, e.occurred_at, e.event_type, e.sku, e.device
+        FROM raw_events e LEFT JOIN identity_map m ON m.source = e.customer_source AND m.source_id = e.customer_ref
+    `),
+  );
   // events_by_customer starts with customer_id: the unresolved events are one index range.
   const unknownCustomerRefs = db
     .prepare(

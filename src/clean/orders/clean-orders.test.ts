@@ -243,6 +243,15 @@ describe('cleanOrders and cleanEvents', () => {
     expect(() => cleanOrders(db, { baseCurrency: 'USD' })).toThrow(FxError);
   });
 
+  it('should read a database collected before line_amount existed', () => {
+    db.exec('DELETE FROM raw_orders; ALTER TABLE raw_orders DROP COLUMN line_amount');
+    const columns = rawColumns('orders').filter((c) => c !== 'line_amount');
+    db.prepare(`INSERT INTO raw_orders (source, line, ${columns.join(', ')}) VALUES ('orders', 2, ${columns.map(() => '?').join(', ')})`).run(
+      ...columns.map((c) => ({ customer_source: 'shop', order_id: 'SO1', customer_ref: 'S1', quantity: 2, unit_price: 10, currency: 'CNY', ordered_at: '2024-01-02T10:00:00Z' })[c] ?? null),
+    );
+    expect(cleanOrders(db, { baseCurrency: 'CNY' })).toMatchObject({ linesIn: 1, linesOut: 1, revenue: { net: 20 } });
+  });
+
   it('should key events by customer and flag unknown references', () => {
     const insert = db.prepare(
       `INSERT INTO raw_events (source, line, customer_source, occurred_at, customer_ref, event_type, sku, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
