@@ -9,11 +9,16 @@ import { normalizeCustomer, type CustomerRecord, type RawCustomerRow } from './c
 import { linkRecords } from './identity/engine.js';
 import { clusterMembers } from './identity/cluster.js';
 import { assignStableIds, type PreviousAssignment, type SourceKey } from './identity/stable-ids.js';
-import { customerLinkageSpec, toLinkRecord } from './linkage-spec.js';
+import { chooseLinkage, type ComparisonSet } from './linkage/choose-spec.js';
+import type { LinkMode } from './identity/types.js';
 import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/survivorship.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
 export interface IdentityStats {
+  /** The comparison set used and why, and which pairs were compared (clean.identity). */
+  comparisons: ComparisonSet;
+  comparisonsReason: string;
+  mode: LinkMode;
   records: number;
   duplicateSourceIds: number;
   candidatePairs: number;
@@ -49,15 +54,17 @@ function readRecords(db: Db, pipeline: Pipeline, issue: (source: string, line: n
 
 /** Customer references of orders/events whose namespace has no customer file: one customer each. */
 function readIdOnlyKeys(db: Db, pipeline: Pipeline): SourceKey[] {
-  const customerSources = new Set(pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name));
-  const rows = db
+  const customerSources = pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name);
+  // Filter before the DISTINCT: in the usual case every reference has a customer file and the
+  // query touches no row at all (json_each keeps the list a bound parameter).
+  const notACustomerSource = 'customer_source NOT IN (SELECT value FROM json_each(?))';
+  return db
     .prepare(
-      `SELECT customer_source AS source, customer_ref AS sourceId FROM raw_orders WHERE customer_ref IS NOT NULL
-       UNION SELECT customer_source, customer_ref FROM raw_events WHERE customer_ref IS NOT NULL
+      `SELECT customer_source AS source, customer_ref AS sourceId FROM raw_orders WHERE customer_ref IS NOT NULL AND ${notACustomerSource}
+       UNION SELECT customer_source, customer_ref FROM raw_events WHERE customer_ref IS NOT NULL AND ${notACustomerSource}
        ORDER BY 1, 2`,
     )
-    .all() as SourceKey[];
-  return rows.filter((r) => !customerSources.has(r.source));
+    .all(JSON.stringify(customerSources), JSON.stringify(customerSources)) as SourceKey[];
 }
 
 function goldenValues(record: CustomerRecord): Record<GoldenField, string | number | null> {
@@ -104,8 +111,9 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   const { records, duplicates } = readRecords(db, pipeline, (source, line, code, detail) => insertIssue.run(source, line, code, detail));
   records.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
   lap('read');
-  const linkRecordsIn = records.map((r, idx) => toLinkRecord(r, idx));
-  const linkage = linkRecords(linkRecordsIn, customerLinkageSpec({ matchProbability: config.identity.match_probability, seed: config.identity.seed }));
+  const choice = chooseLinkage(pipeline, config);
+  const linkRecordsIn = records.map((r, idx) => choice.toLinkRecord(r, idx));
+  const linkage = linkRecords(linkRecordsIn, choice.spec);
   lap('link');
 
   const members = clusterMembers(linkage.clusters.clusterOf, linkage.clusters.clusterCount);
@@ -191,6 +199,9 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   lap('changes');
 
   return {
+    comparisons: choice.comparisons,
+    comparisonsReason: choice.reason,
+    mode: choice.spec.mode,
     records: records.length,
     duplicateSourceIds: duplicates,
     candidatePairs: linkage.pairs.count,
