@@ -6,11 +6,15 @@ import { SURVIVORSHIP_RULES } from './golden/survivorship.js';
 import { ConfigError } from '../config/errors.js';
 import { zodIssuesToProblems } from '../config/zod-problems.js';
 import type { Pipeline } from '../config/load.js';
+import { didYouMean } from '../util/did-you-mean.js';
 
 const ruleSchema = z.union([
   z.enum(SURVIVORSHIP_RULES),
   z.strictObject({ rule: z.enum(SURVIVORSHIP_RULES), priority: z.array(z.string()).min(1).optional() }),
 ]);
+
+export const IDENTITY_MODES = ['link_and_dedupe', 'link', 'dedupe'] as const;
+export const IDENTITY_COMPARISONS = ['auto', 'contacts', 'address'] as const;
 
 export const GOLDEN_FIELDS = [
   'display_name',
@@ -37,6 +41,20 @@ export const cleanSchema = z.strictObject({
       match_probability: z.number().gt(0).lt(1).default(0.5),
       /** Seed of the random pair sample that estimates u. */
       seed: z.number().int().default(42),
+      /**
+       * Which pairs of records may be the same person. `link_and_dedupe`: any two records, within a
+       * source and across sources. `link`: only records of different sources (each source is known to
+       * hold every person at most once). `dedupe`: any two records, the sources taken as one file.
+       */
+      mode: z.enum(IDENTITY_MODES).default('link_and_dedupe'),
+      /**
+       * The comparison set (blocking rules and comparisons). `contacts`: names, birth date, e-mail,
+       * phone, city (shared contacts are guarded against households and couples). `address`: names,
+       * birth date, street number, address lines, city, postcode, state, national id. `auto`:
+       * `address` when the customer sources map address or national-id fields and neither e-mail nor
+       * phone, otherwise `contacts`.
+       */
+      comparisons: z.enum(IDENTITY_COMPARISONS).default('auto'),
     })
     .prefault({}),
   survivorship: z
@@ -77,10 +95,36 @@ export const DEFAULT_FIELD_RULES: Partial<Record<GoldenField, z.infer<typeof rul
   country: 'most_frequent',
 };
 
+/** The keys of the (possibly wrapped) object schema at a path of the clean section. */
+function keysOfSchemaAt(path: readonly (string | number)[]): string[] {
+  type Node = { _zod: { def: { type: string; innerType?: Node; shape?: Record<string, Node> } } };
+  const unwrap = (node: Node): Node => {
+    let n = node;
+    while (n._zod.def.innerType !== undefined) n = n._zod.def.innerType;
+    return n;
+  };
+  let node: Node | undefined = unwrap(cleanSchema as unknown as Node);
+  for (const key of path) {
+    const shape: Record<string, Node> | undefined = node?._zod.def.shape;
+    node = shape !== undefined && typeof key === 'string' && shape[key] !== undefined ? unwrap(shape[key]) : undefined;
+  }
+  return node?._zod.def.type === 'object' ? Object.keys(node._zod.def.shape ?? {}) : [];
+}
+
 export function cleanConfigOf(pipeline: Pipeline): CleanConfig {
   const parsed = cleanSchema.safeParse(pipeline.config.clean ?? {});
   if (!parsed.success) {
-    const problems = zodIssuesToProblems(parsed.error.issues, pipeline.config.clean).map((p) => ({ ...p, path: ['clean', ...p.path] }));
+    const problems = zodIssuesToProblems(parsed.error.issues, pipeline.config.clean).map((p) => {
+      // The shared translator knows the keys of the top level and of sources only: name the
+      // allowed keys of the clean section here.
+      const key = p.path[p.path.length - 1];
+      if (p.message.startsWith('unknown key') && typeof key === 'string') {
+        const allowed = keysOfSchemaAt(p.path.slice(0, -1));
+        const guess = didYouMean(key, allowed);
+        if (allowed.length > 0) return { ...p, path: ['clean', ...p.path], fix: guess ? `did you mean "${guess}"?` : `allowed keys here: ${allowed.join(', ')}` };
+      }
+      return { ...p, path: ['clean', ...p.path] };
+    });
     throw new ConfigError(pipeline.file, problems);
   }
   const sources = pipeline.sources.map((s) => s.name);
@@ -88,6 +132,16 @@ export function cleanConfigOf(pipeline: Pipeline): CleanConfig {
   if (unknown.length > 0) {
     throw new ConfigError(pipeline.file, [
       { path: ['clean', 'survivorship', 'priority'], message: `no source is named ${unknown.map((u) => `"${u}"`).join(', ')}`, fix: `use source names: ${sources.join(', ')}` },
+    ]);
+  }
+  const customerSources = pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name);
+  if (parsed.data.identity.mode === 'link' && customerSources.length < 2) {
+    throw new ConfigError(pipeline.file, [
+      {
+        path: ['clean', 'identity', 'mode'],
+        message: `link compares records of different customer sources only, and this pipeline has ${customerSources.length === 0 ? 'none' : `one (${customerSources[0]})`}`,
+        fix: 'use mode: dedupe (or link_and_dedupe) to find duplicates within one source',
+      },
     ]);
   }
   return parsed.data;

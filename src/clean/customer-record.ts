@@ -6,6 +6,7 @@ import { emailMatchKey, normalizeEmail } from './normalize/email.js';
 import { normalizePhone } from './normalize/phone.js';
 import { nameMatchKeys, parseName } from './normalize/name.js';
 import { foldForMatch } from './normalize/fold.js';
+import { addressLineKey, addressTokens, compactKey, regionKey, streetNumberKey } from './normalize/address.js';
 
 export interface RawCustomerRow {
   source: string;
@@ -18,8 +19,14 @@ export interface RawCustomerRow {
   phone: string | null;
   birth_date: string | null;
   gender: string | null;
+  street_number: string | null;
+  address_line1: string | null;
+  address_line2: string | null;
   city: string | null;
+  postcode: string | null;
+  state: string | null;
   country: string | null;
+  national_id: string | null;
   consent_email: number | null;
   consent_sms: number | null;
   consent_push: number | null;
@@ -40,8 +47,15 @@ export interface CustomerRecord {
   readonly phone: string | null;
   readonly birthDate: string | null;
   readonly gender: string | null;
+  readonly streetNumber: string | null;
+  readonly addressLine1: string | null;
+  readonly addressLine2: string | null;
   readonly city: string | null;
+  readonly postcode: string | null;
+  readonly state: string | null;
   readonly country: string | null;
+  /** Matching only: never a golden-record value. */
+  readonly nationalId: string | null;
   readonly consentEmail: number | null;
   readonly consentSms: number | null;
   readonly consentPush: number | null;
@@ -55,11 +69,22 @@ export interface CustomerRecord {
   readonly familySound: string | null;
   readonly emailKey: string | null;
   readonly cityKey: string | null;
+  /** Address keys (src/clean/normalize/address.ts): "12-14", "wallaby pl", "sw1a1aa", "nsw". */
+  readonly streetNumberKey: string | null;
+  readonly addressLine1Key: string | null;
+  readonly addressLine2Key: string | null;
+  /** Distinct words of both street lines, sorted (empty when there is no street address). */
+  readonly addressTokens: readonly string[];
+  readonly postcodeKey: string | null;
+  readonly stateKey: string | null;
+  /** Letters and digits of the national id, lower-case. */
+  readonly nationalIdKey: string | null;
   /** Problems met while normalising (kept for data_issues). */
   readonly issues: readonly { field: string; code: string; value: string }[];
 }
 
 const orNull = (s: string | null | undefined): string | null => (s === undefined || s === null || s === '' ? null : s);
+const trimmed = (s: string | null | undefined): string | null => (s === undefined || s === null ? null : orNull(s.trim()));
 
 export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | undefined): CustomerRecord {
   const issues: { field: string; code: string; value: string }[] = [];
@@ -85,8 +110,14 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     phone: phone.e164,
     birthDate: row.birth_date,
     gender: row.gender,
+    streetNumber: trimmed(row.street_number),
+    addressLine1: trimmed(row.address_line1),
+    addressLine2: trimmed(row.address_line2),
     city: row.city === null ? null : row.city.trim(),
+    postcode: trimmed(row.postcode),
+    state: trimmed(row.state),
     country: country ?? phone.country ?? null,
+    nationalId: trimmed(row.national_id),
     consentEmail: row.consent_email,
     consentSms: row.consent_sms,
     consentPush: row.consent_push,
@@ -99,6 +130,13 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     familySound: orNull(keys?.familySound),
     emailKey: email.email === null ? null : emailMatchKey(email.email),
     cityKey: row.city === null ? null : orNull(foldForMatch(row.city)),
+    streetNumberKey: streetNumberKey(row.street_number),
+    addressLine1Key: addressLineKey(row.address_line1),
+    addressLine2Key: addressLineKey(row.address_line2),
+    addressTokens: addressTokens(row.address_line1, row.address_line2),
+    postcodeKey: compactKey(row.postcode),
+    stateKey: regionKey(row.state),
+    nationalIdKey: compactKey(row.national_id),
     issues,
   };
 }

@@ -1,24 +1,27 @@
 /**
- * How customer records are compared: the fields the linkage engine sees, the blocking rules that
+ * The `contacts` comparison set (people reached by e-mail and phone, as in the retail data). How
+ * customer records are compared: the fields the linkage engine sees, the blocking rules that
  * pick candidate pairs (never all pairs: every rule is a shared key), and the comparison levels
  * whose m/u probabilities EM estimates from the data. Contacts (e-mail, phone) are
  * term-frequency adjusted and guarded, so a household's phone or a couple's e-mail alone never
  * merges two people whose names or birth dates disagree. Measured on retail-20k with
  * bench/identity-retail.ts; the reasoning behind each rule is in src/clean/identity/README.md.
  */
-import type { ComparisonSpec, LinkRecord, LinkageSpec } from './identity/types.js';
-import { boundedLevenshtein } from './identity/levenshtein.js';
-import type { CustomerRecord } from './customer-record.js';
+import type { ComparisonSpec, LinkMode, LinkRecord, LinkageSpec } from '../identity/types.js';
+import { boundedLevenshtein } from '../identity/levenshtein.js';
+import type { CustomerRecord } from '../customer-record.js';
 
-export const LINK_FIELDS = [
+export const CONTACT_FIELDS = [
   'given', 'family', 'nameSorted', 'dob', 'email', 'phone', 'city', 'givenSound', 'familySound', 'emailLocal', 'emailLetters', 'emailDigits',
   'emailKey',
 ] as const;
-const F = Object.fromEntries(LINK_FIELDS.map((f, i) => [f, i])) as Record<(typeof LINK_FIELDS)[number], number>;
+const F = Object.fromEntries(CONTACT_FIELDS.map((f, i) => [f, i])) as Record<(typeof CONTACT_FIELDS)[number], number>;
 
 export interface LinkageOptions {
   readonly matchProbability: number;
   readonly seed: number;
+  /** Default link_and_dedupe. */
+  readonly mode?: LinkMode;
 }
 
 /**
@@ -38,8 +41,7 @@ function emailKeyOf(email: string, given: string, family: string): string {
   return `~${order}|${local.replace(/[a-z]+/g, '')}${email.slice(at)}`;
 }
 
-
-export function toLinkRecord(record: CustomerRecord, idx: number): LinkRecord {
+export function contactsLinkRecord(record: CustomerRecord, idx: number): LinkRecord {
   const email = record.emailKey;
   const local = email === null ? null : email.slice(0, email.indexOf('@'));
   return {
@@ -76,10 +78,10 @@ const nameLevels = (field: number, other: number): ComparisonSpec['levels'] => [
   { kind: 'custom', label: 'swapped', test: (a, b) => a.values[field] === b.values[other] || a.values[other] === b.values[field] },
 ];
 
-export function customerLinkageSpec(options: LinkageOptions): LinkageSpec {
+export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
   return {
-    fields: LINK_FIELDS,
-    mode: 'link_and_dedupe',
+    fields: CONTACT_FIELDS,
+    mode: options.mode ?? 'link_and_dedupe',
     blocking: [
       { name: 'email', fields: [F.email] },
       { name: 'phone', fields: [F.phone] },

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPipeline, type Pipeline } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { cleanConfigOf } from './clean-config.js';
+
+const SOURCE = (name: string, columns: string) => `  - name: ${name}
+    kind: customers
+    path: ${name}.csv
+    columns: { source_id: id, ${columns} }
+`;
+
+function pipelineOf(sources: string, clean = ''): Pipeline {
+  const file = join(mkdtempSync(join(tmpdir(), 'persona-clean-config-')), 'p.yml');
+  writeFileSync(file, `as_of: 2025-12-31\ndatabase: x.db\nbase_currency: AUD\nsources:\n${sources}${clean}`);
+  return loadPipeline(file);
+}
+
+function problemsOf(pipeline: Pipeline): { path: string; message: string; fix?: string }[] {
+  try {
+    cleanConfigOf(pipeline);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems.map((p) => ({ ...p, path: p.path.join('.') }));
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('clean.identity', () => {
+  it('defaults to link_and_dedupe with the comparison set chosen from the mapped fields', () => {
+    const config = cleanConfigOf(pipelineOf(SOURCE('crm', 'email: e')));
+    expect(config.identity).toEqual({ match_probability: 0.5, seed: 42, mode: 'link_and_dedupe', comparisons: 'auto' });
+  });
+
+  it('reads mode and comparisons', () => {
+    const config = cleanConfigOf(pipelineOf(SOURCE('a', 'postcode: p') + SOURCE('b', 'postcode: p'), 'clean:\n  identity: { mode: link, comparisons: address }\n'));
+    expect(config.identity.mode).toBe('link');
+    expect(config.identity.comparisons).toBe('address');
+  });
+
+  it('names the path, the allowed values and a fix', () => {
+    expect(problemsOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { mode: dedup, comparisons: adress }\n'))).toEqual([
+      { path: 'clean.identity.mode', message: 'string "dedup" is not allowed', fix: 'did you mean "dedupe"? (allowed: link_and_dedupe, link, dedupe)' },
+      { path: 'clean.identity.comparisons', message: 'string "adress" is not allowed', fix: 'did you mean "address"? (allowed: auto, contacts, address)' },
+    ]);
+  });
+
+  it('lists the keys of the clean section for an unknown key', () => {
+    expect(problemsOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { modes: link }\n  blocking: {}\n'))).toEqual([
+      { path: 'clean.identity.modes', message: 'unknown key "modes"', fix: 'did you mean "mode"?' },
+      { path: 'clean.blocking', message: 'unknown key "blocking"', fix: 'allowed keys here: identity, survivorship, outliers' },
+    ]);
+  });
+
+  it('refuses link with one customer source', () => {
+    expect(problemsOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { mode: link }\n'))).toEqual([
+      {
+        path: 'clean.identity.mode',
+        message: 'link compares records of different customer sources only, and this pipeline has one (crm)',
+        fix: 'use mode: dedupe (or link_and_dedupe) to find duplicates within one source',
+      },
+    ]);
+  });
+});
