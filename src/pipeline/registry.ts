@@ -1,10 +1,9 @@
 import type { Stage, StageName } from './stage.js';
 import { collectStage } from '../collect/collect-stage.js';
 import { cleanStage } from '../clean/clean-stage.js';
-import { featuresStage } from '../features/features-stage.js';
 
-/** Stages that exist, in pipeline order. Later issues add clean, features, segment, … */
-export const STAGES: readonly Stage[] = [collectStage, cleanStage, featuresStage];
+/** Stages that exist, in pipeline order. */
+export const STAGES: readonly Stage[] = [collectStage, cleanStage];
 
 export function implementedStageNames(): StageName[] {
   return STAGES.map((s) => s.name);
