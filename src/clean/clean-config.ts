@@ -65,6 +65,12 @@ export const cleanSchema = z.strictObject({
       fields: z.partialRecord(z.enum(GOLDEN_FIELDS), ruleSchema).default({}),
     })
     .prefault({}),
+  orders: z
+    .strictObject({
+      /** Remove lines identical in every column to an earlier line (a double load). */
+      drop_exact_duplicates: z.boolean().default(true),
+    })
+    .prefault({}),
   outliers: z
     .strictObject({
       /** A line is an outlier when |quantity| > max(quantity_floor, Q3 + iqr_multiplier × IQR). */

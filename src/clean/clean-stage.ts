@@ -35,6 +35,7 @@ export const cleanStage: Stage = {
 
     const orders = cleanOrders(db, {
       baseCurrency: pipeline.config.base_currency,
+      dropExactDuplicates: config.orders.drop_exact_duplicates,
       outlier: {
         quantityFloor: config.outliers.quantity_floor,
         iqrMultiplier: config.outliers.iqr_multiplier,

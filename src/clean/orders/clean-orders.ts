@@ -51,6 +51,12 @@ export interface CleanOrdersOptions {
   /** ISO 4217 code of the pipeline's base_currency: amounts are converted into it. */
   readonly baseCurrency: string;
   readonly outlier?: OutlierOptions;
+  /**
+   * Remove lines identical in every column to an earlier line (a double load). Default true. Turn
+   * it off for sources whose lines carry no order or line id, where two equal purchases on one day
+   * are real (CDNOW).
+   */
+  readonly dropExactDuplicates?: boolean;
   /** Called after each step with its name, e.g. to log or time the steps. */
   readonly onStep?: (step: string) => void;
 }
@@ -147,7 +153,7 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions): OrdersCleanSta
     const issues = new Map<OrderIssueCode, number>(ORDER_ISSUE_CODES.map((c) => [c, 0]));
     const add = (code: OrderIssueCode, n: number): void => void issues.set(code, (issues.get(code) ?? 0) + n);
 
-    add('duplicate_line', step('duplicates', () => findDuplicates(db, raw)));
+    if (options.dropExactDuplicates ?? true) add('duplicate_line', step('duplicates', () => findDuplicates(db, raw)));
     const distinct = step('classify', () => classifyDistinct(db, base, raw));
     if (distinct.unpriced) add('missing_price', step('missing_price', () => insertMissingPriceIssues(db, raw)));
     const quantityLimits = step('quantity_limits', () => computeQuantityLimits(db, outlier, raw));
