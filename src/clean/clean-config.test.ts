@@ -50,7 +50,7 @@ describe('clean.identity', () => {
   it('lists the keys of the clean section for an unknown key', () => {
     expect(problemsOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { modes: link }\n  blocking: {}\n'))).toEqual([
       { path: 'clean.identity.modes', message: 'unknown key "modes"', fix: 'did you mean "mode"?' },
-      { path: 'clean.blocking', message: 'unknown key "blocking"', fix: 'allowed keys here: identity, survivorship, outliers' },
+      { path: 'clean.blocking', message: 'unknown key "blocking"', fix: 'allowed keys here: identity, survivorship, orders, outliers' },
     ]);
   });
 
