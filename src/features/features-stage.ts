@@ -1,0 +1,46 @@
+/**
+ * features: one row per customer computed as of `as_of` (point-in-time correct), the per-category
+ * and per-channel shares of net spend, and the weighted tags of the pipeline file. See
+ * docs/features.md.
+ */
+import type { Stage, StageContext } from '../pipeline/stage.js';
+import type { Pipeline } from '../config/load.js';
+import { featuresConfigOf } from './features-config.js';
+import { computeFeatures } from './compute-features.js';
+import { writeTags } from './write-tags.js';
+
+export const featuresStage: Stage = {
+  name: 'features',
+  description: 'one row of behavioural, profile and lifecycle features per customer as of as_of; shares; tags',
+  async inputs(pipeline: Pipeline) {
+    return {
+      inputHashes: {},
+      config: { features: featuresConfigOf(pipeline).config },
+      usesAsOf: true,
+    };
+  },
+  async preflight(pipeline: Pipeline) {
+    featuresConfigOf(pipeline);
+  },
+  async run(context: StageContext) {
+    const { db, pipeline, logger } = context;
+    const features = featuresConfigOf(pipeline);
+    const started = performance.now();
+    const stats = computeFeatures(db, { asOf: pipeline.asOf, features });
+    logger.info(
+      { customers: stats.features, notYetKnown: stats.customersNotYetKnown, populationGapDays: stats.populationGapDays, lifecycle: stats.lifecycle, tiers: stats.tiers, timingsMs: stats.timingsMs },
+      `features: ${stats.features} customers as of ${stats.asOf} (${stats.orderLinesRead} order lines, ${stats.eventsRead} events before ${stats.cutoff})`,
+    );
+    const tagStart = performance.now();
+    const tags = writeTags(db, features.tags);
+    for (const warning of tags.warnings) logger.warn(warning);
+    if (features.tags.length > 0) logger.info({ tags: tags.counts }, 'tags written');
+    const timingsMs = { ...stats.timingsMs, tags: Math.round(performance.now() - tagStart), total: Math.round(performance.now() - started) };
+    return {
+      rowsIn: stats.customersIn,
+      rowsOut: stats.features,
+      rejects: 0,
+      details: { ...stats, timingsMs, tags: tags.counts, tagWarnings: tags.warnings },
+    };
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * segment: RFM scores and named segments, behavioural clusters (k chosen from the data) and
+ * customer lifetime value (BG/NBD + Gamma-Gamma), as of the pipeline's as_of. Reads `features`
+ * and `feature_shares` (the features stage) and `orders` (clean); see docs/segment.md.
+ */
+import type { Stage, StageContext } from '../pipeline/stage.js';
+import type { Pipeline } from '../config/load.js';
+import type { Db } from '../store/database.js';
+import type { StageOutcome } from '../store/ledger.js';
+import { computeRfm } from './rfm.js';
+import { clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
+import { computeClv } from './clv-scores.js';
+import { summarizePurchaseDays } from './clv/customer-summary.js';
+import { segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
+import { readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
+
+export interface SegmentRunSummary {
+  readonly customers: number;
+  readonly rfm: { readonly scored: number; readonly segments: Record<string, number> };
+  readonly clustering:
+    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly imputed: Record<string, number>; readonly sampleSize: number }
+    | { readonly clustered: number; readonly skipped: string };
+  readonly clv: {
+    readonly customers: number;
+    readonly model: string;
+    readonly params: Record<string, number> | null;
+    readonly gammaGamma: Record<string, number> | null;
+    readonly gammaGammaProblem: string | null;
+  };
+  readonly timingsMs: Record<string, number>;
+}
+
+/** The whole stage on an open database (inside the caller's transaction). */
+export function runSegment(db: Db, config: SegmentConfig, asOf: string): SegmentRunSummary {
+  // Wall and CPU time per step (CPU shows the stage's own cost on a busy machine).
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  let cpu = process.cpuUsage();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpu);
+    timings[name] = Math.round(now - t);
+    timings[`${name}_cpu`] = Math.round((used.user + used.system) / 1000);
+    t = now;
+    cpu = process.cpuUsage();
+  };
+
+  const columns: NumericFeatureColumn[] = [];
+  const dimensions: ShareDimension[] = [];
+  for (const spec of config.clustering.specs) {
+    if (spec.kind === 'column') columns.push(spec.column);
+    else if (!dimensions.includes(spec.dimension)) dimensions.push(spec.dimension);
+  }
+  resetSegmentTables(db);
+  const customers = readFeatures(db, columns, dimensions);
+  lap('read_features');
+
+  // RFM over every customer of the features table; customers without purchases are not scored.
+  const rfm = computeRfm(
+    customers.map((c) => ({ customerId: c.customerId, recencyDays: c.frequency > 0 ? c.recencyDays : null, frequency: c.frequency, monetary: c.monetary })),
+    { segments: config.rfm.rules, ties: config.rfm.ties },
+  );
+  writeRfm(db, customers, rfm.scores);
+  lap('rfm');
+
+  // Clustering: buyers only (see docs/segment.md); the others get segment_id NULL.
+  const buyers = customers.filter((c) => c.frequency > 0);
+  const shareValues: Partial<Record<ShareDimension, string[]>> = {};
+  for (const d of dimensions) {
+    const values = new Set<string>();
+    for (const c of buyers) for (const v of Object.keys(c.shares[d] ?? {})) values.add(v);
+    shareValues[d] = [...values];
+  }
+  const features = resolveFeatures(config.clustering.specs, shareValues);
+  const c = config.clustering;
+  const clustered = buyers.length >= c.k.min
+    ? clusterCustomers(buyers, features, {
+        scaling: c.scaling,
+        log1p: c.log1p,
+        kMin: c.k.min,
+        kMax: c.k.max,
+        sampleSize: c.sample_size,
+        silhouetteSampleSize: c.silhouette_sample_size,
+        seed: c.seed,
+        runs: c.runs,
+        stabilityThreshold: c.stability_threshold,
+        sharePrior: c.share_prior,
+        shareBlockWeight: c.share_block_weight,
+      }, buyers.map((b) => b.frequency))
+    : `${buyers.length} customers with purchases: fewer than k.min = ${c.k.min}`;
+  const result: ClusteringResult | null = typeof clustered === 'string' ? null : clustered;
+  writeSegments(db, customers, buyers, result);
+  lap('clustering');
+
+  const summaries = summarizePurchaseDays(readPurchaseDays(db, asOf), asOf);
+  const clv = computeClv(summaries, { model: config.clv.model, horizonDays: config.clv.horizon_days, discountRate: config.clv.discount_rate });
+  writeClv(db, clv.rows, clv.model);
+  lap('clv');
+
+  return {
+    customers: customers.length,
+    rfm: { scored: rfm.scored, segments: rfm.segmentCounts },
+    clustering: result
+      ? {
+          clustered: buyers.length,
+          k: result.k,
+          rule: result.rule,
+          sizes: result.clusterSizes,
+          features: result.features.map((f) => f.name),
+          imputed: Object.fromEntries(result.features.map((f, j) => [f.name, result.imputed[j] as number]).filter(([, n]) => (n as number) > 0)),
+          sampleSize: result.sampleSize,
+        }
+      : { clustered: 0, skipped: clustered as string },
+    clv: {
+      customers: clv.rows.length,
+      model: config.clv.model,
+      params: clv.purchaseModel ? { r: clv.purchaseModel.r, alpha: clv.purchaseModel.alpha, a: clv.purchaseModel.a, b: clv.purchaseModel.b, logLikelihood: clv.purchaseModel.logLikelihood } : null,
+      gammaGamma: clv.gammaGamma ? { p: clv.gammaGamma.p, q: clv.gammaGamma.q, gamma: clv.gammaGamma.gamma, customers: clv.gammaGamma.customers } : null,
+      gammaGammaProblem: clv.gammaGammaProblem,
+    },
+    timingsMs: timings,
+  };
+}
+
+export const segmentStage: Stage = {
+  name: 'segment',
+  description: 'RFM segments, behavioural clusters and customer lifetime value as of as_of',
+  async inputs(pipeline: Pipeline) {
+    return { inputHashes: {}, config: { segment: segmentConfigOf(pipeline) }, usesAsOf: true };
+  },
+  async preflight(pipeline: Pipeline) {
+    segmentConfigOf(pipeline);
+  },
+  async run(context: StageContext): Promise<StageOutcome> {
+    const { db, pipeline, logger } = context;
+    const config = segmentConfigOf(pipeline);
+    const summary = runSegment(db, config, pipeline.asOf);
+    if (summary.customers === 0) logger.warn('the features table is empty: no RFM scores or clusters (has the features stage run?)');
+    if ('skipped' in summary.clustering) logger.warn({ reason: summary.clustering.skipped }, 'clustering skipped');
+    else logger.info({ k: summary.clustering.k, rule: summary.clustering.rule, sizes: summary.clustering.sizes }, `clustering: k = ${summary.clustering.k}`);
+    if (summary.clv.gammaGammaProblem) logger.warn({ reason: summary.clv.gammaGammaProblem }, 'no spend model: expected_avg_spend and clv are NULL');
+    logger.info({ model: summary.clv.model, params: summary.clv.params, timingsMs: summary.timingsMs }, `clv: ${summary.clv.customers} customers`);
+    return { rowsIn: summary.customers, rowsOut: summary.customers, rejects: 0, details: summary };
+  },
+};
