@@ -163,7 +163,7 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
       { name: 'phone', field: F.phone, role: 'contact', termFrequency: true, levels: [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }] },
       { name: 'city', field: F.city, levels: [{ kind: 'exact' }] },
     ],
-    training: { seed: options.seed },
+    training: { seed: options.seed, uSampleSize: 300_000 },
     clustering: { matchProbability: options.matchProbability },
   };
 }
