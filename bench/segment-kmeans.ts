@@ -11,17 +11,8 @@ import { resourceUsage } from 'node:process';
 
 import { selectK, type KScore } from '../src/segment/kmeans-select.js';
 import { fitTransform } from '../src/segment/scaling.js';
+import { mulberry32 } from '../src/util/mulberry32.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rows = Number(process.argv[2] ?? 100_000);
 const cols = Number(process.argv[3] ?? 12);

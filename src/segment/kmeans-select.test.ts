@@ -13,17 +13,8 @@ import {
 } from './kmeans-select.js';
 import type { DenseMatrix } from './matrix.js';
 import { fitTransform } from './scaling.js';
+import { mulberry32 } from '../util/mulberry32.js';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Well separated Gaussian blobs: sd 1, centres uniform in [0, 30]^dims and ≥ 12 apart. */
 function blobs(n: number, k: number, dims: number, seed: number) {

@@ -13,16 +13,9 @@ import { comparisonSpaceSize, sourceCodes } from './blocking.js';
 import type { CompiledComparison } from './comparisons.js';
 import type { BlockingRule, CandidatePairs, LinkMode, LinkRecord, ModelParams, TrainingOptions, TrainingReport } from './types.js';
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../util/mulberry32.js';
+
+export { mulberry32 };
 
 const U_PSEUDO_COUNT = 0.5;
 const M_PSEUDO_COUNT = 0.1;

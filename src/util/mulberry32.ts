@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny, fast, seeded PRNG. Every random choice in persona (u sampling, k-means
+ * seeds, holdout groups, test data) goes through a seeded generator like this one, never
+ * Math.random, so the same seed gives the same tables.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
