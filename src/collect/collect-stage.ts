@@ -1,23 +1,26 @@
 /**
  * collect: streams every source file through decode → parse → map/validate into the raw_* tables,
  * with bad rows in rejects and unusable fields in field_issues. Runs inside the runner's write
- * transaction, so a failure or a kill leaves the previous collect's tables untouched.
+ * transaction, so a failure or a kill leaves the previous collect's tables untouched. Files are
+ * read and validated in worker threads; all writes happen here, on the runner's connection.
  */
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Stage, StageContext } from '../pipeline/stage.js';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { SOURCE_KINDS } from '../config/canonical-fields.js';
-import { sha256File } from '../util/hash.js';
 import { rawTableName } from '../store/raw-tables.js';
-import { loadSource, preflightSources, type SourceLoadStats } from './load-source.js';
+import { sha256OfFile } from './open-source-stream.js';
+import { loadSources, preflightSources, type SourceDone, type SourceLoadStats } from './load-source.js';
+import { tuningFrom } from './schedule.js';
 
 export const collectStage: Stage = {
   name: 'collect',
   description: 'read, decode, parse and validate every source into raw_* tables',
   async inputs(pipeline: Pipeline) {
     const inputHashes: Record<string, string> = {};
-    for (const source of pipeline.sources) inputHashes[source.name] = await sha256File(source.absolutePath);
+    for (const source of pipeline.sources) inputHashes[source.name] = await sha256OfFile(source.absolutePath);
     return {
       inputHashes,
       config: { sources: pipeline.config.sources, base_currency: pipeline.config.base_currency },
@@ -30,36 +33,63 @@ export const collectStage: Stage = {
     for (const kind of SOURCE_KINDS) db.exec(`DELETE FROM ${rawTableName(kind)}`);
     db.exec('DELETE FROM rejects; DELETE FROM field_issues; DELETE FROM source_files;');
 
+    const tuning = tuningFrom(process.env, availableParallelism(), pipeline.sources.length);
+    logger.debug({ tuning }, 'collect: reader threads and batch sizes');
+    // Sources finish in any order (the largest is read first); they are logged in pipeline order.
+    const finished: (SourceDone | undefined)[] = new Array<SourceDone | undefined>(pipeline.sources.length);
+    let logged = 0;
+    const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+    db.pragma(`cache_size = -${tuning.cacheMiB * 1024}`);
+    let perSourceStats: SourceLoadStats[];
+    try {
+      perSourceStats = await loadSources(db, pipeline, context.progress, {
+        tuning,
+        onSourceDone(done) {
+          finished[done.index] = done;
+          for (let next = finished[logged]; next !== undefined; next = finished[logged]) {
+            logSource(context, next);
+            logged++;
+          }
+        },
+      });
+    } finally {
+      db.pragma(`cache_size = ${cacheSize}`);
+    }
+
     const perSource: Record<string, SourceLoadStats> = {};
     let rowsIn = 0;
     let rowsOut = 0;
     let rejects = 0;
     for (const [index, source] of pipeline.sources.entries()) {
-      const started = Date.now();
-      const stats = await loadSource(db, pipeline, source, index, context.progress);
+      const stats = perSourceStats[index]!;
       recordSourceFile(context, source, stats, context.inputHashes[source.name] ?? '');
       perSource[source.name] = stats;
       rowsIn += stats.rowsRead;
       rowsOut += stats.rowsLoaded;
       rejects += stats.rowsRejected;
-      const seconds = (Date.now() - started) / 1000;
-      logger.info(
-        {
-          source: source.name,
-          file: basename(source.absolutePath),
-          rowsRead: stats.rowsRead,
-          rowsLoaded: stats.rowsLoaded,
-          rejects: stats.rowsRejected,
-          fieldIssues: stats.fieldIssues,
-          anonymous: stats.anonymousRows,
-          rowsPerSecond: Math.round(stats.rowsRead / Math.max(seconds, 1e-3)),
-        },
-        `collect ${source.name}: ${stats.rowsLoaded} rows loaded, ${stats.rowsRejected} rejected, ${stats.fieldIssues} field issues`,
-      );
     }
     return { rowsIn, rowsOut, rejects, details: { sources: perSource } };
   },
 };
+
+function logSource(context: StageContext, done: SourceDone): void {
+  const source = context.pipeline.sources[done.index]!;
+  const { stats } = done;
+  context.logger.info(
+    {
+      source: source.name,
+      file: basename(source.absolutePath),
+      rowsRead: stats.rowsRead,
+      rowsLoaded: stats.rowsLoaded,
+      rejects: stats.rowsRejected,
+      fieldIssues: stats.fieldIssues,
+      anonymous: stats.anonymousRows,
+      rowsPerSecond: Math.round(stats.rowsRead / Math.max(done.seconds, 1e-3)),
+      reader: done.reader,
+    },
+    `collect ${source.name}: ${stats.rowsLoaded} rows loaded, ${stats.rowsRejected} rejected, ${stats.fieldIssues} field issues`,
+  );
+}
 
 function recordSourceFile(context: StageContext, source: ResolvedSource, stats: SourceLoadStats, sha: string): void {
   context.db

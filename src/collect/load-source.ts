@@ -1,45 +1,48 @@
 /**
- * I/O shell of collect for one source: stream the file, hand each record to the pure row mapper,
- * and write rows, rejects and field issues through prepared statements. The caller owns the
- * transaction.
+ * I/O shell of collect: reads the sources (in reader worker threads when there are cores for
+ * them, see collect-worker.ts) and writes their rows, rejects and field issues through prepared
+ * statements on the one connection the runner gave the stage. The caller owns the transaction.
+ *
+ * Rows of different sources arrive interleaved; every table collect writes is keyed by
+ * (source, line), so the order of the inserts never shows in the tables.
  */
 import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { ConfigError, type ConfigProblem } from '../config/errors.js';
 import type { Db } from '../store/database.js';
-import { rawColumns, rawTableName } from '../store/raw-tables.js';
 import type { Progress } from '../cli/progress.js';
-import { openSource } from './open-source-stream.js';
-import { readCsv } from './read-csv.js';
-import { compileRowMapper, headerProblems, type RowMapper } from './row-mapper.js';
+import type { SourceLoadStats } from './load-stats.js';
+import { estimatedDataBytes, openSource } from './open-source-stream.js';
+import { readCsvSource, type CsvReader } from './read-csv.js';
+import { insertRowsSql } from './insert-sql.js';
+import { headerProblems, rowLayout, type ColumnSource } from './row-mapper.js';
+import { largestFirst, type CollectTuning } from './schedule.js';
+import { readSourceBatches, type SourceBatch } from './source-reader.js';
+import { deserializeError, type FromWorker, type ReadRequest, type ToWorker } from './worker-protocol.js';
 
-export interface SourceLoadStats {
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsRejected: number;
-  fieldIssues: number;
-  anonymousRows: number;
-  emptyLines: number;
-  gzip: boolean;
-}
+export type { SourceLoadStats } from './load-stats.js';
 
 /** Reads just the header record of a source (for preflight and validate). */
 export async function readHeader(source: ResolvedSource): Promise<string[]> {
-  const opened = await openSource(source.absolutePath, source.encoding);
   let header: string[] | undefined;
   const stop = new Error('header read');
   try {
-    await readCsv(opened.stream, source, {
-      onRecord(record) {
-        header = record;
-        throw stop;
+    await readCsvSource(
+      async () => (await openSource(source.absolutePath, source.encoding, { chunkBytes: 1 << 16 })).stream,
+      source,
+      {
+        onRecord(record) {
+          header = record;
+          throw stop;
+        },
+        onBadRecord() {},
       },
-      onBadRecord() {},
-    });
+    );
   } catch (error) {
     if (error !== stop) throw error;
-  } finally {
-    opened.stream.destroy();
   }
   return header ?? [];
 }
@@ -66,64 +69,217 @@ export async function preflightSources(pipeline: Pipeline): Promise<void> {
   if (problems.length > 0) throw new ConfigError(pipeline.file, problems);
 }
 
-export async function loadSource(db: Db, pipeline: Pipeline, source: ResolvedSource, _index: number, progress: Progress): Promise<SourceLoadStats> {
-  const columns = rawColumns(source.kind);
-  const insertRow = db.prepare(
-    `INSERT INTO ${rawTableName(source.kind)} (source, line, ${columns.join(', ')}) VALUES (${columns.map(() => '?').concat('?', '?').join(', ')})`,
-  );
-  const insertReject = db.prepare('INSERT INTO rejects (source, file, line, column_name, code, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insertIssue = db.prepare('INSERT INTO field_issues (source, line, column_name, field, code, raw_value, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+/**
+ * Writes one source's batches. Loaded rows go through multi-row INSERTs of a whole chunk (one
+ * statement run per `rowsPerChunk` rows), bound as the chunk arrived, without copying.
+ */
+export class SourceWriter {
+  private readonly byRows = new Map<number, Database.Statement>();
+  private readonly layout: ColumnSource[];
+  private readonly stride: number;
+  private readonly insertReject: Database.Statement;
+  private readonly insertIssue: Database.Statement;
 
-  const opened = await openSource(source.absolutePath, source.encoding);
-  const totalBytes = statSync(source.absolutePath).size;
-  const task = progress.start(source.name, totalBytes);
-  const stats: SourceLoadStats = { rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, fieldIssues: 0, anonymousRows: 0, emptyLines: 0, gzip: opened.gzip };
-  let mapper: RowMapper | undefined;
-  let width = 0;
-  const file = source.path;
-  const params: unknown[] = new Array(columns.length + 2);
-  params[0] = source.name;
+  constructor(
+    private readonly db: Db,
+    private readonly source: ResolvedSource,
+    baseCurrency: string,
+  ) {
+    this.layout = rowLayout(source, baseCurrency);
+    this.stride = 1 + this.layout.filter((column) => column.perRow).length;
+    this.insertReject = db.prepare('INSERT INTO rejects (source, file, line, column_name, code, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertIssue = db.prepare('INSERT INTO field_issues (source, line, column_name, field, code, raw_value, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  }
 
+  private insertRows(rows: number): Database.Statement {
+    let statement = this.byRows.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(insertRowsSql(this.source, this.layout, rows));
+      this.byRows.set(rows, statement);
+    }
+    return statement;
+  }
+
+  write(batch: SourceBatch): void {
+    const { stride } = this;
+    for (const chunk of batch.chunks) this.insertRows(chunk.length / stride).run(chunk);
+    const { name, path } = this.source;
+    for (const [line, column, code, message, raw] of batch.rejects) this.insertReject.run(name, path, line, column, code, message, raw);
+    for (const [line, column, field, code, rawValue, message] of batch.issues) this.insertIssue.run(name, line, column, field, code, rawValue, message);
+  }
+}
+
+export interface SourceDone {
+  readonly index: number;
+  readonly stats: SourceLoadStats;
+  /** 'csv-parse' when the fast scanner gave up on this file (or was turned off). */
+  readonly reader: CsvReader;
+  /** From the start of reading the source to its last row inserted. */
+  readonly seconds: number;
+}
+
+export interface LoadOptions {
+  readonly tuning: CollectTuning;
+  /** Called once per source as it completes (in completion order). */
+  readonly onSourceDone?: (done: SourceDone) => void;
+}
+
+/** The compiled worker sits next to this module in dist/; under a TypeScript runner it does not. */
+function workerUrl(): URL | undefined {
+  const url = new URL('./collect-worker.js', import.meta.url);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** Reads and writes every source of the pipeline; returns their stats in pipeline order. */
+export async function loadSources(db: Db, pipeline: Pipeline, progress: Progress, options: LoadOptions): Promise<SourceLoadStats[]> {
+  const sources = pipeline.sources;
+  const writers = sources.map((source) => new SourceWriter(db, source, pipeline.config.base_currency));
+  const sizes = await Promise.all(sources.map((source) => estimatedDataBytes(source.absolutePath)));
+  const order = largestFirst(sizes);
+  const fileBytes = sources.map((source) => statSync(source.absolutePath).size);
+  const task = progress.start('collect', fileBytes.reduce((a, b) => a + b, 0));
+  const bytesDone = new Array<number>(sources.length).fill(0);
+  const rowsDone = new Array<number>(sources.length).fill(0);
+  let totalBytes = 0;
+  let totalRows = 0;
+  const advance = (index: number, bytes: number, rows: number): void => {
+    totalBytes += bytes - bytesDone[index]!;
+    totalRows += rows - rowsDone[index]!;
+    bytesDone[index] = bytes;
+    rowsDone[index] = rows;
+    task.update(totalBytes, totalRows);
+  };
+  const url = options.tuning.workers > 0 ? workerUrl() : undefined;
   try {
-    const csv = await readCsv(opened.stream, source, {
-      onRecord(record, line) {
-        if (mapper === undefined) {
-          mapper = compileRowMapper(source, record, pipeline.config.base_currency);
-          width = record.length;
-          return;
-        }
-        stats.rowsRead++;
-        if (record.length !== width) {
-          stats.rowsRejected++;
-          insertReject.run(source.name, file, line, null, 'wrong_field_count', `expected ${width} fields like the header, found ${record.length}`, JSON.stringify(record));
-          return;
-        }
-        const mapped = mapper.map(record);
-        if (!mapped.ok) {
-          stats.rowsRejected++;
-          insertReject.run(source.name, file, line, mapped.column, mapped.code, mapped.message, JSON.stringify(record));
-          return;
-        }
-        params[1] = line;
-        for (let i = 0; i < mapped.values.length; i++) params[i + 2] = mapped.values[i];
-        insertRow.run(params);
-        stats.rowsLoaded++;
-        if (mapped.anonymous) stats.anonymousRows++;
-        for (const issue of mapped.issues) {
-          stats.fieldIssues++;
-          insertIssue.run(source.name, line, issue.column, issue.field, issue.code, issue.rawValue, issue.message);
-        }
-        if ((stats.rowsRead & 0x3fff) === 0) task.update(opened.bytesRead(), stats.rowsRead);
-      },
-      onBadRecord(error, line) {
-        stats.rowsRead++;
-        stats.rowsRejected++;
-        insertReject.run(source.name, file, line, null, 'unreadable_csv', `${error.code}: ${error.message}`, null);
-      },
-    });
-    stats.emptyLines = csv.emptyLines;
+    if (url === undefined) return await loadOnThisThread(pipeline, order, writers, options, advance, fileBytes);
+    return await loadWithWorkers(url, pipeline, order, writers, options, advance, fileBytes);
   } finally {
     task.stop();
   }
-  return stats;
+}
+
+type Advance = (index: number, bytes: number, rows: number) => void;
+
+async function loadOnThisThread(
+  pipeline: Pipeline,
+  order: readonly number[],
+  writers: readonly SourceWriter[],
+  options: LoadOptions,
+  advance: Advance,
+  fileBytes: readonly number[],
+): Promise<SourceLoadStats[]> {
+  const results: SourceLoadStats[] = [];
+  const { batchRecords, rowsPerChunk, fastCsv } = options.tuning;
+  for (const index of order) {
+    const source = pipeline.sources[index]!;
+    const writer = writers[index]!;
+    const started = performance.now();
+    const { stats, reader } = await readSourceBatches(source, pipeline.config.base_currency, {
+      batchRecords,
+      rowsPerChunk,
+      fastCsv,
+      onBatch(batch) {
+        writer.write(batch);
+        advance(index, batch.bytesRead, batch.rowsRead);
+      },
+    });
+    advance(index, fileBytes[index]!, stats.rowsRead);
+    results[index] = stats;
+    options.onSourceDone?.({ index, stats, reader, seconds: (performance.now() - started) / 1000 });
+  }
+  return results;
+}
+
+function loadWithWorkers(
+  url: URL,
+  pipeline: Pipeline,
+  order: readonly number[],
+  writers: readonly SourceWriter[],
+  options: LoadOptions,
+  advance: Advance,
+  fileBytes: readonly number[],
+): Promise<SourceLoadStats[]> {
+  const { tuning } = options;
+  const count = Math.min(tuning.workers, order.length);
+  const queue = [...order];
+  const results: SourceLoadStats[] = [];
+  const started = new Array<number>(pipeline.sources.length).fill(0);
+  let remaining = order.length;
+  let settled = false;
+  const workers: Worker[] = [];
+
+  return new Promise<SourceLoadStats[]>((resolve, reject) => {
+    if (remaining === 0) {
+      resolve(results);
+      return;
+    }
+    const stopAll = (): Promise<unknown> => Promise.allSettled(workers.map((worker) => worker.terminate()));
+    const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      void stopAll().then(() => reject(error));
+    };
+    const assign = (worker: Worker): void => {
+      const index = queue.shift();
+      if (index === undefined) return;
+      started[index] = performance.now();
+      const request: ReadRequest = {
+        type: 'read',
+        id: index,
+        source: pipeline.sources[index]!,
+        baseCurrency: pipeline.config.base_currency,
+        batchRecords: tuning.batchRecords,
+        rowsPerChunk: tuning.rowsPerChunk,
+        window: tuning.window,
+        fastCsv: tuning.fastCsv,
+      };
+      worker.postMessage(request satisfies ToWorker);
+    };
+    const onMessage = (worker: Worker, message: FromWorker): void => {
+      if (settled) return;
+      switch (message.type) {
+        case 'batch':
+          // Acknowledged first: the worker reads the next batch while this one is inserted.
+          worker.postMessage({ type: 'ack', id: message.id } satisfies ToWorker);
+          writers[message.id]!.write(message.batch);
+          advance(message.id, message.batch.bytesRead, message.batch.rowsRead);
+          return;
+        case 'done': {
+          const index = message.id;
+          results[index] = message.stats;
+          advance(index, fileBytes[index]!, message.stats.rowsRead);
+          options.onSourceDone?.({ index, stats: message.stats, reader: message.reader, seconds: (performance.now() - started[index]!) / 1000 });
+          remaining--;
+          if (remaining === 0) {
+            settled = true;
+            void stopAll().then(() => resolve(results));
+          } else assign(worker);
+          return;
+        }
+        case 'failed':
+          fail(deserializeError(message.error));
+          return;
+      }
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(url, {
+        stdout: false,
+        stderr: false,
+        ...(tuning.workerYoungMiB > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: tuning.workerYoungMiB } } : {}),
+      });
+      workers.push(worker);
+      worker.on('message', (message: FromWorker) => {
+        try {
+          onMessage(worker, message);
+        } catch (error) {
+          fail(error);
+        }
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!settled) fail(new Error(`a collect reader thread stopped unexpectedly (exit code ${code})`));
+      });
+      assign(worker);
+    }
+  });
 }

@@ -7,7 +7,7 @@ import { CANONICAL_FIELDS, hasCustomerRef, type CanonicalField, type SourceKind 
 import type { ConfigProblem } from '../config/errors.js';
 import type { ColumnOptions, ColumnSpec, SourceConfig } from '../config/schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import { compileValueParser, type ValueParser } from './value-parsers.js';
+import { compileValueParser, isParseFailure, type StoredValue, type ValueParser } from './value-parsers.js';
 
 export interface FieldIssue {
   readonly column: string;
@@ -17,12 +17,51 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/** Why a whole record is unusable: it goes to rejects. */
+export interface RowReject {
+  readonly column: string | null;
+  readonly code: string;
+  readonly message: string;
+}
+
 export type MappedRecord =
-  | { readonly ok: true; readonly values: unknown[]; readonly issues: readonly FieldIssue[]; readonly anonymous: boolean }
-  | { readonly ok: false; readonly column: string | null; readonly code: string; readonly message: string };
+  | { readonly ok: true; readonly values: StoredValue[]; readonly issues: readonly FieldIssue[]; readonly anonymous: boolean }
+  | ({ readonly ok: false } & RowReject);
+
+/**
+ * Where a raw_* column's value comes from, for one source: a value read from each record, or the
+ * same value for every row (a field the source does not map, the fixed customer_source, the
+ * default currency of a source without a currency column).
+ */
+export type ColumnSource = { readonly perRow: true } | { readonly perRow: false; readonly value: StoredValue };
+
+/** One entry per rawColumns(kind), from the source's configuration alone (no header needed). */
+export function rowLayout(source: SourceConfig, baseCurrency: string): ColumnSource[] {
+  const layout: ColumnSource[] = [];
+  const perRow: ColumnSource = { perRow: true };
+  if (hasCustomerRef(source.kind)) {
+    const customerSource = source.customer_source;
+    layout.push(typeof customerSource === 'object' ? perRow : { perRow: false, value: customerSource ?? null });
+  }
+  for (const field of CANONICAL_FIELDS[source.kind]) {
+    if (source.columns[field.name] !== undefined) layout.push(perRow);
+    else layout.push({ perRow: false, value: field.name === 'currency' ? (source.currency ?? baseCurrency) : null });
+  }
+  return layout;
+}
 
 export interface RowMapper {
-  /** Canonical values in the order of rawColumns(kind). */
+  /** Values mapInto writes per row: the per-row columns of rowLayout, in their order. */
+  readonly width: number;
+  /**
+   * The hot path: writes the per-row values of a record into out[offset .. offset + width) and
+   * appends its field issues to `issues`. Returns undefined when the row is usable, else the
+   * reject (and then `issues` is left as it was). Allocates nothing for a clean row.
+   */
+  mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[]): RowReject | undefined;
+  /** Whether a row written by mapInto at `offset` has no customer reference. */
+  isAnonymous(out: readonly StoredValue[], offset: number): boolean;
+  /** Convenience form of mapInto with every column of rawColumns(kind) (allocates; for tests). */
   map(record: readonly string[]): MappedRecord;
 }
 
@@ -63,69 +102,85 @@ const MAX_ISSUE_VALUE = 200;
 export function compileRowMapper(source: SourceConfig, header: readonly string[], baseCurrency: string): RowMapper {
   const names = header.map((h) => h.trim());
   const kind: SourceKind = source.kind;
-  const fields: (CompiledField | null)[] = CANONICAL_FIELDS[kind].map((field) => {
+  /** Mapped fields only, in canonical order: exactly the per-row columns after customer_source. */
+  const fields: CompiledField[] = [];
+  for (const field of CANONICAL_FIELDS[kind]) {
     const spec = source.columns[field.name];
-    if (spec === undefined) return null;
+    if (spec === undefined) continue;
     const opts = options(spec);
-    return {
-      field,
-      column: opts.column,
-      index: names.indexOf(opts.column),
-      parse: compileValueParser(field, opts, source),
-    };
-  });
-  const currencyPosition = CANONICAL_FIELDS[kind].findIndex((f) => f.name === 'currency');
+    fields.push({ field, column: opts.column, index: names.indexOf(opts.column), parse: compileValueParser(field, opts, source) });
+  }
+  const layout = rowLayout(source, baseCurrency);
   const defaultCurrency = source.currency ?? baseCurrency;
-  const refPosition = CANONICAL_FIELDS[kind].findIndex((f) => f.name === 'customer_ref');
   const customerSource = source.customer_source;
   const customerSourceIndex = typeof customerSource === 'object' ? names.indexOf(customerSource.column) : -1;
-  const withRef = hasCustomerRef(kind);
+  /** Only orders and events carry customer_source (rowLayout agrees). */
+  const customerSourceValues = hasCustomerRef(kind) && typeof customerSource === 'object' ? new Map(Object.entries(customerSource.values)) : undefined;
+  const shift = customerSourceValues !== undefined ? 1 : 0;
+  const width = fields.length + shift;
+  const currencyAt = fields.findIndex((f) => f.field.name === 'currency');
+  const refAt = fields.findIndex((f) => f.field.name === 'customer_ref');
+  /** A source that does not map customer_ref has only anonymous rows (orders and events kinds). */
+  const alwaysAnonymous = refAt < 0 && CANONICAL_FIELDS[kind].some((f) => f.name === 'customer_ref');
+
+  function mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[]): RowReject | undefined {
+    if (customerSourceValues !== undefined && typeof customerSource === 'object') {
+      const raw = (record[customerSourceIndex] ?? '').trim();
+      const mapped = customerSourceValues.get(raw);
+      if (mapped === undefined) {
+        return {
+          column: customerSource.column,
+          code: raw === '' ? 'missing_customer_source' : 'unknown_customer_source',
+          message:
+            raw === ''
+              ? `${customerSource.column} is empty: cannot tell which customer system the reference belongs to`
+              : `${customerSource.column} "${clip(raw)}" is not one of ${Object.keys(customerSource.values).join(', ')} (add it to customer_source.values)`,
+        };
+      }
+      out[offset] = mapped;
+    }
+    const mark = issues.length;
+    const at0 = offset + shift;
+    for (let i = 0; i < fields.length; i++) {
+      const compiled = fields[i]!;
+      const raw = record[compiled.index];
+      const parsed = compiled.parse(raw === undefined ? '' : raw);
+      if (!isParseFailure(parsed)) {
+        if (parsed === null && compiled.field.required) {
+          issues.length = mark;
+          return { column: compiled.column, code: `missing_${compiled.field.name}`, message: `${compiled.column} is empty but ${compiled.field.name} is required` };
+        }
+        out[at0 + i] = parsed === null && i === currencyAt ? defaultCurrency : parsed;
+        continue;
+      }
+      if (compiled.field.required) {
+        issues.length = mark;
+        return { column: compiled.column, code: parsed.code, message: `${compiled.column}: ${parsed.message}` };
+      }
+      out[at0 + i] = null;
+      issues.push({ column: compiled.column, field: compiled.field.name, code: parsed.code, rawValue: clip(raw ?? ''), message: parsed.message });
+    }
+    return undefined;
+  }
+
+  function isAnonymous(out: readonly StoredValue[], offset: number): boolean {
+    if (refAt < 0) return alwaysAnonymous;
+    return out[offset + shift + refAt] === null;
+  }
 
   return {
+    width,
+    mapInto,
+    isAnonymous,
     map(record) {
-      const values: unknown[] = [];
-      let issues: FieldIssue[] | undefined;
-      if (withRef) {
-        if (typeof customerSource === 'object') {
-          const raw = (record[customerSourceIndex] ?? '').trim();
-          const mapped = customerSource.values[raw];
-          if (mapped === undefined) {
-            return {
-              ok: false,
-              column: customerSource.column,
-              code: raw === '' ? 'missing_customer_source' : 'unknown_customer_source',
-              message:
-                raw === ''
-                  ? `${customerSource.column} is empty: cannot tell which customer system the reference belongs to`
-                  : `${customerSource.column} "${clip(raw)}" is not one of ${Object.keys(customerSource.values).join(', ')} (add it to customer_source.values)`,
-            };
-          }
-          values.push(mapped);
-        } else values.push(customerSource ?? null);
-      }
-      for (let i = 0; i < fields.length; i++) {
-        const compiled = fields[i];
-        if (compiled === null || compiled === undefined) {
-          values.push(i === currencyPosition ? defaultCurrency : null);
-          continue;
-        }
-        const raw = record[compiled.index];
-        const parsed = compiled.parse(raw === undefined ? '' : raw);
-        if (parsed.ok) {
-          if (parsed.value === null && compiled.field.required) {
-            return { ok: false, column: compiled.column, code: `missing_${compiled.field.name}`, message: `${compiled.column} is empty but ${compiled.field.name} is required` };
-          }
-          values.push(parsed.value === null && i === currencyPosition ? defaultCurrency : parsed.value);
-          continue;
-        }
-        if (compiled.field.required) {
-          return { ok: false, column: compiled.column, code: parsed.code, message: `${compiled.column}: ${parsed.message}` };
-        }
-        values.push(null);
-        (issues ??= []).push({ column: compiled.column, field: compiled.field.name, code: parsed.code, rawValue: clip(raw ?? ''), message: parsed.message });
-      }
-      const anonymous = refPosition >= 0 && values[refPosition + (withRef ? 1 : 0)] === null;
-      return { ok: true, values, issues: issues ?? NO_ISSUES, anonymous };
+      const row: StoredValue[] = [];
+      const issues: FieldIssue[] = [];
+      const reject = mapInto(record, row, 0, issues);
+      if (reject !== undefined) return { ok: false, ...reject };
+      const anonymous = isAnonymous(row, 0);
+      let next = 0;
+      const values = layout.map((column) => (column.perRow ? row[next++]! : column.value));
+      return { ok: true, values, issues: issues.length === 0 ? NO_ISSUES : issues, anonymous };
     },
   };
 }

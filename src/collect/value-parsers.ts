@@ -8,15 +8,35 @@ import type { ColumnOptions, SourceConfig } from '../config/schema.js';
 import { compileDateFormat, compileTimestampParser } from '../clean/normalize/date.js';
 import { parseBoolean, parseGender, parseNumber } from '../clean/normalize/vocab.js';
 
-export type ParsedValue =
-  | { readonly ok: true; readonly value: string | number | null }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+/** A stored value: what goes into a raw_* column. */
+export type StoredValue = string | number | null;
 
-export type ValueParser = (raw: string) => ParsedValue;
+/** Why a raw value could not be read. Rare, so allocating one per failure is fine. */
+export class ParseFailure {
+  constructor(
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
 
-const NULL: ParsedValue = Object.freeze({ ok: true, value: null });
-const ok = (value: string | number): ParsedValue => ({ ok: true, value });
-const fail = (code: string, message: string): ParsedValue => ({ ok: false, code, message });
+/**
+ * Turns raw text into the stored value, or a ParseFailure. Returns the value itself (no wrapper
+ * object): parsers run on every field of millions of rows, so the common path allocates nothing.
+ */
+export type ValueParser = (raw: string) => StoredValue | ParseFailure;
+
+export function isParseFailure(value: StoredValue | ParseFailure): value is ParseFailure {
+  return typeof value === 'object' && value !== null;
+}
+
+const fail = (code: string, message: string): ParseFailure => new ParseFailure(code, message);
+
+/** Own properties only: a raw value such as "constructor" must not find Object.prototype members. */
+function lookup(values: Readonly<Record<string, string>> | undefined): ((s: string) => string | undefined) | undefined {
+  if (values === undefined) return undefined;
+  const map = new Map(Object.entries(values));
+  return (s) => map.get(s);
+}
 
 function show(raw: string): string {
   return JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw);
@@ -33,51 +53,54 @@ function digitCount(s: string): number {
   return n;
 }
 
+/** A whole number, possibly written as a float by a spreadsheet: "17850.0". */
+const INTEGER_ID = /^(-?\d+)(?:\.0*)?$/;
+
 /** One @, something before it, a dotted domain after it, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 export function compileValueParser(field: CanonicalField, options: ColumnOptions, source: SourceConfig): ValueParser {
-  const values = options.values;
+  const mapValue = lookup(options.values);
   switch (field.type) {
     case 'string':
       if (options.as_integer) {
         return (raw) => {
           const s = raw.trim();
-          if (s === '') return NULL;
-          const m = /^(-?\d+)(?:\.0*)?$/.exec(s);
-          return m ? ok(m[1]!) : fail('not_an_integer_id', `${show(raw)} is not a whole number`);
+          if (s === '') return null;
+          const m = INTEGER_ID.exec(s);
+          return m ? m[1]! : fail('not_an_integer_id', `${show(raw)} is not a whole number`);
         };
       }
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
-        return ok(values?.[s] ?? s);
+        if (s === '') return null;
+        return mapValue === undefined ? s : (mapValue(s) ?? s);
       };
     case 'email':
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
-        return EMAIL.test(s) ? ok(s) : fail('invalid_email', `${show(raw)} is not an e-mail address`);
+        if (s === '') return null;
+        return EMAIL.test(s) ? s : fail('invalid_email', `${show(raw)} is not an e-mail address`);
       };
     case 'phone':
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
+        if (s === '') return null;
         const digits = digitCount(s);
         if (!PHONE_CHARS.test(s) || digits < 7 || digits > 15) {
           return fail('invalid_phone', `${show(raw)} is not a phone number (expected 7 to 15 digits)`);
         }
-        return ok(s);
+        return s;
       };
     case 'date': {
       const formats = (options.formats ?? ['YYYY-MM-DD']).map((format) => compileDateFormat(format));
       const expected = (options.formats ?? ['YYYY-MM-DD']).join(' or ');
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
+        if (s === '') return null;
         for (const parse of formats) {
           const date = parse(s);
-          if (date !== null) return ok(date);
+          if (date !== null) return date;
         }
         return fail('invalid_date', `${show(raw)} is not a valid date in the format ${expected}`);
       };
@@ -87,40 +110,40 @@ export function compileValueParser(field: CanonicalField, options: ColumnOptions
       const parseTimestamp = compileTimestampParser(options.formats ? { formats: options.formats, timezone } : { timezone });
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
+        if (s === '') return null;
         const ts = parseTimestamp(s);
-        return ts === null ? fail('invalid_timestamp', `${show(raw)} is not a valid date and time`) : ok(ts);
+        return ts === null ? fail('invalid_timestamp', `${show(raw)} is not a valid date and time`) : ts;
       };
     }
     case 'boolean': {
       const vocab = options.true && options.false ? { true: options.true, false: options.false } : undefined;
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
+        if (s === '') return null;
         const b = parseBoolean(s, vocab);
-        return b === null ? fail('invalid_boolean', `${show(raw)} is not one of ${vocab ? [...vocab.true, ...vocab.false].join('/') : 'yes/no, true/false, Y/N, 1/0, 是/否'}`) : ok(b ? 1 : 0);
+        return b === null ? fail('invalid_boolean', `${show(raw)} is not one of ${vocab ? [...vocab.true, ...vocab.false].join('/') : 'yes/no, true/false, Y/N, 1/0, 是/否'}`) : b ? 1 : 0;
       };
     }
     case 'number':
     case 'integer': {
-      const decimalComma = options.decimal_comma ?? false;
+      const numberOptions = { decimalComma: options.decimal_comma ?? false };
       const integer = field.type === 'integer';
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
-        const n = parseNumber(s, { decimalComma });
+        if (s === '') return null;
+        const n = parseNumber(s, numberOptions);
         if (n === null || !Number.isFinite(n)) return fail('invalid_number', `${show(raw)} is not a number`);
         if (integer && !Number.isInteger(n)) return fail('invalid_integer', `${show(raw)} is not a whole number`);
-        return ok(n);
+        return n;
       };
     }
     case 'gender':
       return (raw) => {
         const s = raw.trim();
-        if (s === '') return NULL;
-        const g = parseGender(values?.[s] ?? s);
-        if (g.value === null && g.issue === undefined) return NULL; // "unknown", "保密": known to be unknown
-        return g.value === null ? fail('invalid_gender', `${show(raw)} is not a known gender word (map it with values:)`) : ok(g.value);
+        if (s === '') return null;
+        const g = parseGender(mapValue === undefined ? s : (mapValue(s) ?? s));
+        if (g.value === null && g.issue === undefined) return null; // "unknown", "保密": known to be unknown
+        return g.value === null ? fail('invalid_gender', `${show(raw)} is not a known gender word (map it with values:)`) : g.value;
       };
   }
 }
