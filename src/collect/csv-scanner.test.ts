@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, scannerSupports, UNSUPPORTED, type ScanResult } from './csv-scanner.js';
+import { mulberry32 } from '../util/mulberry32.js';
 
 /** csv-parse with the options collect uses: the oracle. */
 function oracle(text: string, delimiter = ','): string[][] {
@@ -78,21 +79,10 @@ describe('CsvScanner', () => {
     }
   });
 
-  /** Deterministic pseudo-random numbers (mulberry32). */
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('reads exactly what csv-parse reads, up to the record where it gives up (fuzz)', () => {
     const alphabet = ['a', 'b', 'é', '王', ' ', ',', ',', '"', '"', '\n', '\r\n', '\r', ';', '\t', '\uFEFF'];
-    const next = random(20251125);
+    const next = mulberry32(20251125);
     let supported = 0;
     for (let n = 0; n < 4000; n++) {
       const length = Math.floor(next() * 40);

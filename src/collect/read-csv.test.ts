@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCsv, readCsvSource, type CsvFlow } from './read-csv.js';
+import { mulberry32 } from '../util/mulberry32.js';
 
 interface Seen {
   events: string[];
@@ -120,20 +121,10 @@ describe('readCsvSource', () => {
     expect(fast.events).toHaveLength(501);
   });
 
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('agrees with csv-parse alone on random input, records, lines and bad records (fuzz)', async () => {
     const alphabet = ['a', 'é', '王', ',', ',', '"', '\n', '\r\n', '\r\n', '\r', '\uFEFF'];
-    const next = random(42);
+    const next = mulberry32(42);
     for (let n = 0; n < 600; n++) {
       const length = Math.floor(next() * 50);
       let text = '';
