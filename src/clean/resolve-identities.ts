@@ -102,6 +102,8 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   const lap = (name: string) => {
     const now = performance.now();
     timings[name] = Math.round(now - t);
+    // Resident memory after each step, in MiB: the 200,000-person run must stay under 1.5 GB.
+    timings[`${name}_rss_mib`] = Math.round(process.memoryUsage.rss() / 1048576);
     t = now;
   };
   const insertIssue = db.prepare(`INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail) VALUES ('clean', ?, ?, ?, ?)`);
