@@ -12,6 +12,7 @@ import { assignStableIds, type PreviousAssignment, type SourceKey } from './iden
 import { chooseLinkage, type ComparisonSet } from './linkage/choose-spec.js';
 import type { LinkMode } from './identity/types.js';
 import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/survivorship.js';
+import { collectGarbage } from '../util/collect-garbage.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
 export interface IdentityStats {
@@ -126,6 +127,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   ];
   const ids = assignStableIds(previous, clusters);
   lap('stable_ids');
+  collectGarbage();
 
   // identity_map and golden records
   const insertMap = db.prepare('INSERT INTO identity_map (source, source_id, customer_id) VALUES (?, ?, ?)');
@@ -139,6 +141,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   const priority = config.survivorship.priority ?? pipeline.sources.map((s) => s.name);
   const { rules, defaultRule } = fieldRules(config);
   members.forEach((memberIdx, c) => {
+    if (c > 0 && c % 50_000 === 0) collectGarbage(); // see collect-garbage.ts
     const customerId = ids.clusterIds[c]!;
     const group = memberIdx.map((i) => records[i]!);
     for (const r of group) insertMap.run(r.source, r.sourceId, customerId);
