@@ -11,6 +11,7 @@
  */
 import { comparisonSpaceSize, sourceCodes } from './blocking.js';
 import type { CompiledComparison } from './comparisons.js';
+import { countValues } from './term-frequency.js';
 import type { BlockingRule, CandidatePairs, LinkMode, LinkRecord, ModelParams, TrainingOptions, TrainingReport } from './types.js';
 
 import { mulberry32 } from '../../util/mulberry32.js';
@@ -28,14 +29,7 @@ export interface UEstimate {
 /** Exact-match probability among all pairs of the comparison space with both values present. */
 export function exactAgreementRate(records: readonly LinkRecord[], field: number, mode: LinkMode): number {
   if (mode !== 'link') {
-    const counts = new Map<string, number>();
-    let present = 0;
-    for (const r of records) {
-      const v = r.values[field];
-      if (v === null || v === undefined || v === '') continue;
-      present++;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
-    }
+    const { counts, present } = countValues(records, field);
     const space = (present * (present - 1)) / 2;
     if (space <= 0) return 0;
     let agree = 0;

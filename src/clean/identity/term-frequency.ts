@@ -9,7 +9,8 @@ import type { LinkRecord } from './types.js';
 /** Per comparison: frequency of each record's value (NaN when missing), or null without TF. */
 export type TermFrequencyTable = readonly (Float64Array | null)[];
 
-export function valueFrequencies(records: readonly LinkRecord[], field: number): Float64Array {
+/** How many records hold each value of a field, and how many hold any value at all. */
+export function countValues(records: readonly LinkRecord[], field: number): { counts: Map<string, number>; present: number } {
   const counts = new Map<string, number>();
   let present = 0;
   for (const r of records) {
@@ -18,6 +19,11 @@ export function valueFrequencies(records: readonly LinkRecord[], field: number):
     present++;
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
+  return { counts, present };
+}
+
+export function valueFrequencies(records: readonly LinkRecord[], field: number): Float64Array {
+  const { counts, present } = countValues(records, field);
   const out = new Float64Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const v = records[i]!.values[field];
