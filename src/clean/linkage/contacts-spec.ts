@@ -66,6 +66,19 @@ export function contactsLinkRecord(record: CustomerRecord, idx: number): LinkRec
   };
 }
 
+/** Country codes are 1–3 digits; the last 9 digits of an E.164 number are the subscriber's. */
+const SUBSCRIBER_DIGITS = 9;
+
+function phoneDigitsKey(e164: string | null | undefined): string | null {
+  if (!e164 || e164.length < SUBSCRIBER_DIGITS + 2) return null;
+  return e164.slice(-SUBSCRIBER_DIGITS);
+}
+
+function samePhoneDigits(a: string, b: string): boolean {
+  const ka = phoneDigitsKey(a);
+  return ka !== null && ka === phoneDigitsKey(b);
+}
+
 function sameLettersOtherNumber(a: LinkRecord, b: LinkRecord): boolean {
   const la = a.values[F.emailLetters];
   return la !== null && la !== undefined && la !== '' && la === b.values[F.emailLetters] && a.values[F.emailDigits] !== b.values[F.emailDigits];
@@ -84,7 +97,8 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
     mode: options.mode ?? 'link_and_dedupe',
     blocking: [
       { name: 'email', fields: [F.email] },
-      { name: 'phone', fields: [F.phone] },
+      // On the subscriber digits, so that a number under a wrong country code meets the right one.
+      { name: 'phone', key: (r) => phoneDigitsKey(r.values[F.phone]), usesFields: [F.phone] },
       { name: 'name+dob', fields: [F.nameSorted, F.dob] },
       // Email typos: same name and the same last three characters of the local part, or for
       // numeric (QQ-style) addresses the same first four digits. Not the first letters: namesakes
@@ -160,7 +174,21 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
           { kind: 'custom', label: 'typo (lev<=2)', test: (a, b) => !sameLettersOtherNumber(a, b) && boundedLevenshtein(a.values[F.email]!, b.values[F.email]!, 2) <= 2 },
         ],
       },
-      { name: 'phone', field: F.phone, role: 'contact', termFrequency: true, levels: [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }] },
+      {
+        name: 'phone',
+        field: F.phone,
+        role: 'contact',
+        termFrequency: true,
+        levels: [
+          { kind: 'exact' },
+          // The same subscriber digits under another country code: a number written with the
+          // wrong prefix ("0086 4955748394" for +44 4955748394), or a bare "8678508479" whose
+          // leading 86 libphonenumber took for China's code. Not the same number, but the same
+          // digits by chance are as rare as an exact match.
+          { kind: 'custom', label: 'same last 9 digits', test: (a, b) => samePhoneDigits(a.values[F.phone]!, b.values[F.phone]!) },
+          { kind: 'levenshtein', max: 1 },
+        ],
+      },
       { name: 'city', field: F.city, levels: [{ kind: 'exact' }] },
     ],
     training: { seed: options.seed, uSampleSize: 300_000 },
