@@ -3,12 +3,21 @@
  * pairwise precision/recall/F1 over the source records that reached clean, customers vs persons,
  * and merges between different people who share one phone (households) or one e-mail (couples).
  *
+ * The truth files give no names, so a person's name is the most frequent normalised name of their
+ * records (ties: the alphabetically first) and their birth dates are those of their records. A
+ * shared-contact merge "differs" when the two persons' names are more than one edit apart or both
+ * have birth dates and none agree; otherwise the two are namesakes (same name, no conflicting
+ * birth date), which no evidence in the records can tell apart.
+ *
  *   node dist/bench/identity-retail.js DB TRUTH_DIR
  *   e.g. node dist/bench/identity-retail.js out/retail-20k.db ../shared/data/retail-20k/truth
+ *   PERSONA_BENCH_VERBOSE=1 also lists, on stderr, the merged people whose names or birth dates differ.
  */
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { distance } from 'fastest-levenshtein';
+import { parseName, nameMatchKeys } from '../src/clean/normalize/name.js';
 
 export interface IdentityScore {
   records: number;
@@ -22,6 +31,32 @@ export interface IdentityScore {
   persons: number;
   sharedContactGroups: number;
   sharedContactMerges: number;
+  /** Shared-contact merges of people whose names or birth dates differ (the target is 0). */
+  sharedContactMergesDiffering: number;
+}
+
+interface PersonTraits {
+  names: Map<string, number>;
+  births: Set<string>;
+}
+
+function modalName(t: PersonTraits): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [name, count] of t.names) {
+    if (count > bestCount || (count === bestCount && name < best)) {
+      best = name;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** Different people told apart by what they are: a name more than one edit apart, or no common birth date. */
+function traitsDiffer(a: PersonTraits, b: PersonTraits): boolean {
+  if (distance(modalName(a), modalName(b)) > 1) return true;
+  if (a.births.size === 0 || b.births.size === 0) return false;
+  return ![...a.births].some((d) => b.births.has(d));
 }
 
 function readCsv(path: string): string[][] {
@@ -33,16 +68,29 @@ const pairsIn = (n: number) => (n * (n - 1)) / 2;
 export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
   const personOf = new Map(readCsv(join(truthDir, 'identity.csv')).map(([s, id, p]) => [`${s}|${id}`, p!]));
   const db = new Database(dbPath, { readonly: true });
-  const rows = db.prepare(`SELECT m.source, m.source_id, m.customer_id FROM identity_map m JOIN customers c USING (customer_id) WHERE c.id_only = 0`).all() as { source: string; source_id: string; customer_id: string }[];
+  const rows = db
+    .prepare(
+      `SELECT m.source, m.source_id, m.customer_id, r.full_name, r.first_name, r.last_name, r.birth_date
+         FROM identity_map m JOIN customers c USING (customer_id)
+         JOIN raw_customers r ON r.source = m.source AND r.source_id = m.source_id
+        WHERE c.id_only = 0`,
+    )
+    .all() as { source: string; source_id: string; customer_id: string; full_name: string | null; first_name: string | null; last_name: string | null; birth_date: string | null }[];
   db.close();
   const byCustomer = new Map<string, string[]>();
   const byPerson = new Map<string, number>();
   const cell = new Map<string, number>();
+  const traits = new Map<string, PersonTraits>();
   let records = 0;
   for (const r of rows) {
     const person = personOf.get(`${r.source}|${r.source_id}`);
     if (person === undefined) continue; // a planted bad record: not scored
     records++;
+    const t = traits.get(person) ?? { names: new Map<string, number>(), births: new Set<string>() };
+    traits.set(person, t);
+    const name = nameMatchKeys(parseName({ full: r.full_name, first: r.first_name, last: r.last_name })).sorted;
+    if (name !== '') t.names.set(name, (t.names.get(name) ?? 0) + 1);
+    if (r.birth_date) t.births.add(r.birth_date);
     byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), person]);
     byPerson.set(person, (byPerson.get(person) ?? 0) + 1);
     const key = `${r.customer_id}|${person}`;
@@ -66,11 +114,17 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
   }
   const shared = [...groups.values()].filter((g) => g.size > 1);
   let sharedContactMerges = 0;
+  let sharedContactMergesDiffering = 0;
   for (const members of byCustomer.values()) {
     const persons = new Set(members);
     if (persons.size < 2) continue;
     for (const group of shared) {
-      if ([...group].filter((p) => persons.has(p)).length > 1) sharedContactMerges++;
+      const merged = [...group].filter((p) => persons.has(p));
+      if (merged.length < 2) continue;
+      sharedContactMerges++;
+      const differ = merged.some((a, i) => merged.slice(i + 1).some((b) => traitsDiffer(traits.get(a)!, traits.get(b)!)));
+      if (differ) sharedContactMergesDiffering++;
+      if (differ && process.env.PERSONA_BENCH_VERBOSE) console.error(merged.map((p) => `${p} ${modalName(traits.get(p)!)} ${[...traits.get(p)!.births].join("/")}`).join("  |  "));
     }
   }
   const precision = predictedPairs === 0 ? 1 : truePositives / predictedPairs;
@@ -87,6 +141,7 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
     persons: byPerson.size,
     sharedContactGroups: shared.length,
     sharedContactMerges,
+    sharedContactMergesDiffering,
   };
 }
 
@@ -100,5 +155,5 @@ if (process.argv[1]?.endsWith('identity-retail.js')) {
   console.log(`records ${s.records}  true pairs ${s.truePairs}  predicted ${s.predictedPairs}  TP ${s.truePositives}`);
   console.log(`precision ${s.precision.toFixed(4)}  recall ${s.recall.toFixed(4)}  F1 ${s.f1.toFixed(4)}`);
   console.log(`customers ${s.customers}  persons ${s.persons}  (${(((s.customers - s.persons) / s.persons) * 100).toFixed(2)} %)`);
-  console.log(`shared-contact groups ${s.sharedContactGroups}  merged across people ${s.sharedContactMerges}`);
+  console.log(`shared-contact groups ${s.sharedContactGroups}  merged across people ${s.sharedContactMerges} (namesakes ${s.sharedContactMerges - s.sharedContactMergesDiffering}, names or birth dates differ ${s.sharedContactMergesDiffering})`);
 }

@@ -23,6 +23,8 @@ export interface IdentityStats {
   records: number;
   duplicateSourceIds: number;
   candidatePairs: number;
+  /** What the cluster guards refused: merges of disagreeing same-source records (b), weak chains (c), ambiguous records left alone (d). */
+  guarded: { sameSource: number; weakLink: number; ambiguousRecords: number };
   linkedPairs: number;
   customers: number;
   idOnlyCustomers: number;
@@ -210,6 +212,11 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     records: records.length,
     duplicateSourceIds: duplicates,
     candidatePairs: linkage.pairs.count,
+    guarded: {
+      sameSource: linkage.clusters.rejectedSameSource,
+      weakLink: linkage.clusters.rejectedWeakLink,
+      ambiguousRecords: linkage.clusters.ambiguousRecords ?? 0,
+    },
     linkedPairs,
     customers: members.length + idOnly.length,
     idOnlyCustomers: idOnly.length,

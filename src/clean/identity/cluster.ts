@@ -38,13 +38,55 @@ export interface ClusterResult {
   readonly merges: number;
   readonly rejectedSameSource: number;
   readonly rejectedWeakLink: number;
+  /** Records left on their own by guard (d). */
+  readonly ambiguousRecords?: number;
 }
 
 export function thresholdWeightOf(options: ClusterOptions = {}): number {
   return options.matchWeight ?? weightFromProbability(options.matchProbability ?? 0.5);
 }
 
+/**
+ * Guard (d): cluster, then take out the records that fit two clusters the guards kept apart about
+ * equally well, and cluster again without their edges. One pass: the second clustering can only
+ * split clusters, so it creates no new ambiguity of the same kind worth a third.
+ */
 export function clusterPairs(input: ClusterInput, options: ClusterOptions = {}): ClusterResult {
+  const first = clusterOnce(input, options, null);
+  const margin = options.ambiguityMarginBits === undefined ? 3 : options.ambiguityMarginBits;
+  if (margin === null) return first;
+  const ambiguous = ambiguousRecords(input, first.clusterOf, first.thresholdWeight, margin);
+  if (ambiguous.size === 0) return first;
+  const second = clusterOnce(input, options, ambiguous);
+  return { ...second, ambiguousRecords: ambiguous.size };
+}
+
+/**
+ * Records whose best edge into another cluster is within `margin` bits of their best edge inside
+ * their own cluster. An edge into another cluster exists only when the merge it proposed was
+ * refused by guard (b) or (c): the two clusters are different people by the evidence.
+ */
+export function ambiguousRecords(input: ClusterInput, clusterOf: Int32Array, threshold: number, margin: number): Set<number> {
+  const { n, count, a, b, weight } = input;
+  const bestHome = new Float64Array(n).fill(-Infinity);
+  const bestAway = new Float64Array(n).fill(-Infinity);
+  for (let p = 0; p < count; p++) {
+    const w = weight[p]!;
+    if (w < threshold) continue;
+    const x = a[p]!;
+    const y = b[p]!;
+    const best = clusterOf[x] === clusterOf[y] ? bestHome : bestAway;
+    if (w > best[x]!) best[x] = w;
+    if (w > best[y]!) best[y] = w;
+  }
+  const out = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    if (bestAway[i]! > -Infinity && bestHome[i]! > -Infinity && bestAway[i]! >= bestHome[i]! - margin) out.add(i);
+  }
+  return out;
+}
+
+function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: ReadonlySet<number> | null): ClusterResult {
   const { n, count, a, b, weight, source, pairWeight } = input;
   const threshold = thresholdWeightOf(options);
   const prior = input.priorWeight ?? 0;
@@ -53,10 +95,11 @@ export function clusterPairs(input: ClusterInput, options: ClusterOptions = {}):
   const maxCross = options.maxCrossPairs ?? 2500;
 
   let edgeCount = 0;
-  for (let p = 0; p < count; p++) if (weight[p]! >= threshold) edgeCount++;
+  const isEdge = (p: number) => weight[p]! >= threshold && (excluded === null || (!excluded.has(a[p]!) && !excluded.has(b[p]!)));
+  for (let p = 0; p < count; p++) if (isEdge(p)) edgeCount++;
   const edges = new Int32Array(edgeCount);
   edgeCount = 0;
-  for (let p = 0; p < count; p++) if (weight[p]! >= threshold) edges[edgeCount++] = p;
+  for (let p = 0; p < count; p++) if (isEdge(p)) edges[edgeCount++] = p;
   edges.sort((x, y) => weight[y]! - weight[x]! || x - y);
 
   const parent = Int32Array.from({ length: n }, (_, i) => i);

@@ -80,14 +80,14 @@ describe('clusterPairs guards (b) and (c)', () => {
   });
 
   it('should not chain through a weak link (c)', () => {
-    const r = clusterPairs(input([0, 1, 2]), { sameSourceMinEvidence: null });
+    const r = clusterPairs(input([0, 1, 2]), { sameSourceMinEvidence: null, ambiguityMarginBits: null });
     expect([...r.clusterOf]).toEqual([0, 0, 1]);
     expect(r.rejectedWeakLink).toBe(1);
   });
 
   it('should keep apart two records of one source that disagree (b)', () => {
     weights.set('0,2', -1);
-    const r = clusterPairs({ ...input([0, 1, 0]), weight: Float64Array.from([12, 10, -1]) }, { minAverageWeight: null });
+    const r = clusterPairs({ ...input([0, 1, 0]), weight: Float64Array.from([12, 10, -1]) }, { minAverageWeight: null, ambiguityMarginBits: null });
     expect([...r.clusterOf]).toEqual([0, 0, 1]);
     expect(r.rejectedSameSource).toBe(1);
   });
@@ -95,5 +95,42 @@ describe('clusterPairs guards (b) and (c)', () => {
   it('should be plain connected components with both guards off', () => {
     const r = clusterPairs(input([0, 0, 0]), { sameSourceMinEvidence: null, minAverageWeight: null });
     expect([...r.clusterOf]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('clusterPairs guard (d): ambiguous records', () => {
+  // Record 1 links to 0 and to 2; 0 and 2 are different people (−20). Record 1 fits both.
+  const input = (w01: number, w12: number) => {
+    const weights = new Map([
+      ['0,1', w01],
+      ['1,2', w12],
+      ['0,2', -20],
+    ]);
+    return {
+      n: 3,
+      count: 3,
+      a: Int32Array.from([0, 1, 0]),
+      b: Int32Array.from([1, 2, 2]),
+      weight: Float64Array.from([w01, w12, -20]),
+      source: Int32Array.from([0, 1, 2]),
+      pairWeight: (i: number, j: number) => weights.get(`${i},${j}`)!,
+    };
+  };
+
+  it('should leave a record that fits two people about equally well on its own', () => {
+    const r = clusterPairs(input(12, 10), {});
+    expect([...r.clusterOf]).toEqual([0, 1, 2]);
+    expect(r.ambiguousRecords).toBe(1);
+  });
+
+  it('should keep a record with its clearly better match', () => {
+    const r = clusterPairs(input(12, 5), {});
+    expect([...r.clusterOf]).toEqual([0, 0, 1]);
+    expect(r.ambiguousRecords).toBeUndefined();
+  });
+
+  it('should honour the margin and be off when null', () => {
+    expect([...clusterPairs(input(12, 5), { ambiguityMarginBits: 8 }).clusterOf]).toEqual([0, 1, 2]);
+    expect([...clusterPairs(input(12, 10), { ambiguityMarginBits: null }).clusterOf]).toEqual([0, 0, 1]);
   });
 });

@@ -125,6 +125,14 @@ export interface ClusterOptions {
   readonly minAverageWeight?: number | null;
   /** Merges needing more cross pairs than this are decided on the sampled cross pairs. Default 2500. */
   readonly maxCrossPairs?: number;
+  /**
+   * Guard (d), ambiguous records: a record with an edge into a cluster the guards kept apart from
+   * its own, whose best weight there is within this many bits of its best weight at home, fits two
+   * different people equally well (a shop account with only the name and an e-mail that two
+   * namesakes share). It joins neither and stays a customer of its own. Default 3. Set null to
+   * disable.
+   */
+  readonly ambiguityMarginBits?: number | null;
 }
 
 export interface GuardOptions {
