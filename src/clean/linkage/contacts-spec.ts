@@ -89,7 +89,18 @@ const nameLevels = (field: number, other: number): ComparisonSpec['levels'] => [
   { kind: 'jaroWinkler', min: 0.92 },
   { kind: 'jaroWinkler', min: 0.8 },
   { kind: 'custom', label: 'swapped', test: (a, b) => a.values[field] === b.values[other] || a.values[other] === b.values[field] },
+  // Two typos in a long name, one on each record ("Mlller" and "Miuler" for Miller): Jaro-Winkler
+  // falls below 0.8, yet the names are two edits apart. Short names are left out: at two edits
+  // "wu", "xu" and "hu", or "wang" and "yang", are different names.
+  { kind: 'custom', label: 'two edits', test: (a, b) => twoEditsApart(a.values[field], b.values[field]) },
 ];
+
+const TWO_EDITS_MIN_LENGTH = 5;
+
+function twoEditsApart(x: string | null | undefined, y: string | null | undefined): boolean {
+  if (!x || !y || x.length < TWO_EDITS_MIN_LENGTH || y.length < TWO_EDITS_MIN_LENGTH) return false;
+  return boundedLevenshtein(x, y, 2) <= 2;
+}
 
 export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
   return {
