@@ -133,6 +133,7 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
       if (rejected.has(key)) continue;
       let sum = 0;
       let pairs = 0;
+      let minEvidence = Infinity;
       let ok = true;
       outer: for (let x = ra; x !== -1; x = next[x]!) {
         for (let y = rb; y !== -1; y = next[y]!) {
@@ -143,11 +144,15 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
             break outer;
           }
           sum += w;
+          if (w - prior < minEvidence) minEvidence = w - prior;
           pairs++;
           if (pairs >= maxCross) break outer;
         }
       }
-      if (ok && minAverage !== null && sum / pairs < minAverage) {
+      // A cross pair that shares little (a name, no contact in common) has a low weight only
+      // because of the prior; it says nothing against the merge. So the average decides only
+      // when some cross pair has evidence against.
+      if (ok && minAverage !== null && minEvidence < 0 && sum / pairs < minAverage) {
         ok = false;
         rejectedWeakLink++;
       }
