@@ -78,7 +78,9 @@ export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
   const rows = db
     .prepare(
       `SELECT m.source, m.source_id, m.customer_id, r.full_name, r.first_name, r.last_name, r.email, r.phone, r.birth_date, r.city
-         FROM identity_map m JOIN raw_customers r ON r.source = m.source AND r.source_id = m.source_id
+         FROM raw_customers r
+        -- CROSS JOIN fixes the order: raw_customers has no index on source_id, identity_map's key is it.
+        CROSS JOIN identity_map m ON m.source = r.source AND m.source_id = r.source_id
         ORDER BY m.source, m.source_id`,
     )
     .all() as Record<string, string | null>[];

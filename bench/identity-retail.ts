@@ -71,8 +71,10 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
   const rows = db
     .prepare(
       `SELECT m.source, m.source_id, m.customer_id, r.full_name, r.first_name, r.last_name, r.birth_date
-         FROM identity_map m JOIN customers c USING (customer_id)
-         JOIN raw_customers r ON r.source = m.source AND r.source_id = m.source_id
+         FROM raw_customers r
+        -- CROSS JOIN fixes the order: raw_customers has no index on source_id, identity_map's key is it.
+        CROSS JOIN identity_map m ON m.source = r.source AND m.source_id = r.source_id
+        CROSS JOIN customers c ON c.customer_id = m.customer_id
         WHERE c.id_only = 0`,
     )
     .all() as { source: string; source_id: string; customer_id: string; full_name: string | null; first_name: string | null; last_name: string | null; birth_date: string | null }[];
@@ -113,12 +115,15 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
     }
   }
   const shared = [...groups.values()].filter((g) => g.size > 1);
+  const groupsOf = new Map<string, Set<string>[]>();
+  for (const group of shared) for (const p of group) groupsOf.set(p, [...(groupsOf.get(p) ?? []), group]);
   let sharedContactMerges = 0;
   let sharedContactMergesDiffering = 0;
   for (const members of byCustomer.values()) {
     const persons = new Set(members);
     if (persons.size < 2) continue;
-    for (const group of shared) {
+    const candidates = new Set([...persons].flatMap((p) => groupsOf.get(p) ?? []));
+    for (const group of candidates) {
       const merged = [...group].filter((p) => persons.has(p));
       if (merged.length < 2) continue;
       sharedContactMerges++;

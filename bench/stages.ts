@@ -10,20 +10,11 @@
  * --people 200000` is the 200,000-person run of the issues (≈ 370,000 customer records, 3.8 M order
  * lines). Prints a table: stage, wall seconds (from the ledger), CPU seconds, peak RSS, rows in/out.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'persona');
-const REPORT_HOOK =
-  'data:text/javascript,' +
-  encodeURIComponent(
-    'process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\nBENCH_CHILD maxRSS=${u.maxRSS} cpuMicros=${u.userCPUTime+u.systemCPUTime}\\n`)});',
-  );
+import { runPersona, scaledPipeline } from './child-run.js';
 
 interface Args {
   pipeline: string;
@@ -48,21 +39,6 @@ function parseArgs(argv: readonly string[]): Args {
   return args as Args;
 }
 
-/** Generates (once) a retail data set of N people and returns a pipeline file pointing at it. */
-function scaledPipeline(pipeline: string, people: number): string {
-  const dir = join(tmpdir(), 'persona-bench', `retail-${people}`);
-  if (!existsSync(join(dir, 'orders.csv.gz'))) {
-    mkdirSync(dir, { recursive: true });
-    process.stderr.write(`generating ${people} people into ${dir} (once)…\n`);
-    const gen = spawnSync('python3', [join(ROOT, '..', 'shared', 'tools', 'make_retail_data.py'), dir, '--people', String(people)], { stdio: 'inherit' });
-    if (gen.status !== 0) throw new Error('data generation failed');
-  }
-  const yaml = readFileSync(pipeline, 'utf8').replace(/path: \S*\/(\w[\w.-]*\.(?:csv|gz))/g, (_, file: string) => `path: ${join(dir, file)}`);
-  const out = join(dir, 'pipeline.yml');
-  writeFileSync(out, yaml.replace(/^database: .*$/m, `database: ${join(dir, 'bench.db')}`));
-  return out;
-}
-
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
   const pipeline = args.people ? scaledPipeline(args.pipeline, args.people) : args.pipeline;
@@ -71,11 +47,7 @@ function main(): void {
   process.stdout.write(`pipeline ${pipeline}\ndatabase ${db}\ncores ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n\n`);
   const rows: string[][] = [];
   for (const stage of stages) {
-    const child = spawnSync(process.execPath, ['--import', REPORT_HOOK, BIN, 'run', pipeline, '--db', db, '--only', stage, '--force', '--log-format', 'json', '--log-level', 'warn'], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const report = /BENCH_CHILD maxRSS=(\d+) cpuMicros=(\d+)/.exec(child.stderr);
+    const child = runPersona(pipeline, db, ['--only', stage, '--force']);
     if (child.status !== 0) {
       process.stdout.write(`${stage}: exit ${child.status}\n${child.stderr.slice(-3000)}\n`);
       break;
@@ -90,8 +62,8 @@ function main(): void {
     rows.push([
       stage,
       (run.duration_ms / 1000).toFixed(1),
-      report ? (Number(report[2]) / 1e6).toFixed(1) : '?',
-      report ? (Number(report[1]) / 1024).toFixed(0) : '?',
+      child.cpuSeconds?.toFixed(1) ?? '?',
+      child.peakRssMb?.toFixed(0) ?? '?',
       String(run.rows_in),
       String(run.rows_out),
     ]);
