@@ -51,9 +51,11 @@ function rank(priority: readonly string[], source: string): number {
   return i === -1 ? priority.length : i;
 }
 
+type Order = (a: MemberRecord, b: MemberRecord) => number;
+
 /** Deterministic order: newest first, then source priority, then source id. */
-function byRecency(priority: readonly string[]) {
-  return (a: MemberRecord, b: MemberRecord): number => {
+function byRecency(priority: readonly string[]): Order {
+  return (a, b) => {
     const ta = a.createdAt ?? '';
     const tb = b.createdAt ?? '';
     if (ta !== tb) return ta < tb ? 1 : -1;
@@ -65,33 +67,67 @@ function byRecency(priority: readonly string[]) {
   };
 }
 
-function byPriority(priority: readonly string[]) {
+function byPriority(priority: readonly string[]): Order {
   const recency = byRecency(priority);
-  return (a: MemberRecord, b: MemberRecord): number => rank(priority, a.source) - rank(priority, b.source) || recency(a, b);
+  return (a, b) => rank(priority, a.source) - rank(priority, b.source) || recency(a, b);
 }
 
+/*
+ * Golden records are built for every customer (hundreds of thousands per run), so picking a
+ * winner allocates nothing: the orders are made once per priority list, and each rule is one or
+ * two scans over the (few) members instead of filter, copy and sort.
+ */
+const orders = new WeakMap<readonly string[], { recency: Order; priority: Order }>();
+
+function ordersFor(priority: readonly string[]): { recency: Order; priority: Order } {
+  let o = orders.get(priority);
+  if (o === undefined) {
+    o = { recency: byRecency(priority), priority: byPriority(priority) };
+    orders.set(priority, o);
+  }
+  return o;
+}
+
+function present(value: GoldenValue | undefined): boolean {
+  return value !== null && value !== undefined && value !== '';
+}
+
+/** The first member in `order` among those with a value that `eligible` accepts. */
+function first(members: readonly MemberRecord[], field: string, order: Order, eligible: (m: MemberRecord) => boolean): MemberRecord | undefined {
+  let best: MemberRecord | undefined;
+  for (const m of members) {
+    if (!present(m.values[field]) || !eligible(m)) continue;
+    if (best === undefined || order(m, best) < 0) best = m;
+  }
+  return best;
+}
+
+const anyMember = () => true;
+
 function pick(field: string, members: readonly MemberRecord[], rule: FieldRule, defaultPriority: readonly string[]): MemberRecord | undefined {
-  const priority = rule.priority ?? defaultPriority;
-  const having = members.filter((m) => m.values[field] !== null && m.values[field] !== undefined && m.values[field] !== '');
-  if (having.length === 0) return undefined;
+  const o = ordersFor(rule.priority ?? defaultPriority);
   switch (rule.rule) {
     case 'source_priority':
-      return [...having].sort(byPriority(priority))[0];
+      return first(members, field, o.priority, anyMember);
     case 'most_recent':
-      return [...having].sort(byRecency(priority))[0];
+      return first(members, field, o.recency, anyMember);
     case 'most_frequent': {
-      const counts = new Map<string, number>();
-      for (const m of having) {
+      // Members are few: counting by pairwise comparison beats building a map.
+      const count = (m: MemberRecord) => {
         const key = String(m.values[field]);
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      const best = Math.max(...counts.values());
-      return [...having].filter((m) => counts.get(String(m.values[field])) === best).sort(byRecency(priority))[0];
+        let n = 0;
+        for (const other of members) if (present(other.values[field]) && String(other.values[field]) === key) n++;
+        return n;
+      };
+      let best = 0;
+      for (const m of members) if (present(m.values[field])) best = Math.max(best, count(m));
+      return first(members, field, o.recency, (m) => count(m) === best);
     }
     case 'most_complete': {
       const length = (m: MemberRecord) => String(m.values[field]).length;
-      const longest = Math.max(...having.map(length));
-      return [...having].filter((m) => length(m) === longest).sort(byPriority(priority))[0];
+      let longest = 0;
+      for (const m of members) if (present(m.values[field])) longest = Math.max(longest, length(m));
+      return first(members, field, o.priority, (m) => length(m) === longest);
     }
   }
 }
