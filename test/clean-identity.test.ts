@@ -49,6 +49,18 @@ describe.skipIf(!existsSync(RETAIL_20K))('identity resolution on retail-20k', ()
     expect(score.sharedContactMergesDiffering).toBe(0);
     expect(score.customers / score.persons).toBeLessThan(1.02);
 
+    // A record left alone by guard (d) says so in explain.
+    const sqlite = new Database(db, { readonly: true });
+    const left = sqlite
+      .prepare(
+        `SELECT m.customer_id FROM match_pairs p JOIN identity_map m ON m.source = p.right_source AND m.source_id = p.right_id
+          WHERE json_extract(p.evidence, '$.not_linked_because') = 'ambiguous' ORDER BY 1 LIMIT 1`,
+      )
+      .pluck()
+      .get() as string;
+    sqlite.close();
+    expect(persona(['explain', 'customer', left, '--db', db]).stdout).toContain('fits two different customers about equally well');
+
     // The data's own limit (docs/clean.md "What the data allows"): even an oracle that links
     // every pair sharing an identifier ends more than 1 % above the number of persons, and
     // name + city is wrong far more often than right.

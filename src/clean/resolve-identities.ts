@@ -178,6 +178,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     'INSERT INTO match_pairs (left_source, left_id, right_source, right_id, match_weight, match_probability, linked, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const clusterOf = linkage.clusters.clusterOf;
+  const ambiguous = linkage.clusters.ambiguous;
   let linkedPairs = 0;
   for (let p = 0; p < linkage.pairs.count; p++) {
     const a = linkage.pairs.a[p]!;
@@ -190,7 +191,17 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     const [left, right] = records[a]!.source < records[b]!.source || (records[a]!.source === records[b]!.source && records[a]!.sourceId <= records[b]!.sourceId) ? [records[a]!, records[b]!] : [records[b]!, records[a]!];
     const explanation = linkage.explain(a, b);
     const evidence = explanation.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Math.round(f.weight * 1000) / 1000, tf: f.tfAdjusted || undefined }));
-    insertPair.run(left.source, left.sourceId, right.source, right.sourceId, Math.round(weight * 1e6) / 1e6, Math.round(probability * 1e9) / 1e9, linked, JSON.stringify({ fields: evidence, shared_contact_only: explanation.sharedContactOnly || undefined }));
+    const notLinkedBecause = linked === 1 || weight < linkage.clusters.thresholdWeight ? undefined : ambiguous?.has(a) || ambiguous?.has(b) ? 'ambiguous' : 'cluster_guard';
+    insertPair.run(
+      left.source,
+      left.sourceId,
+      right.source,
+      right.sourceId,
+      Math.round(weight * 1e6) / 1e6,
+      Math.round(probability * 1e9) / 1e9,
+      linked,
+      JSON.stringify({ fields: evidence, shared_contact_only: explanation.sharedContactOnly || undefined, not_linked_because: notLinkedBecause }),
+    );
   }
   lap('pairs');
 

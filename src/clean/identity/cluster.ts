@@ -40,6 +40,8 @@ export interface ClusterResult {
   readonly rejectedWeakLink: number;
   /** Records left on their own by guard (d). */
   readonly ambiguousRecords?: number;
+  /** Their indexes. */
+  readonly ambiguous?: ReadonlySet<number>;
 }
 
 export function thresholdWeightOf(options: ClusterOptions = {}): number {
@@ -58,7 +60,7 @@ export function clusterPairs(input: ClusterInput, options: ClusterOptions = {}):
   const ambiguous = ambiguousRecords(input, first.clusterOf, first.thresholdWeight, margin);
   if (ambiguous.size === 0) return first;
   const second = clusterOnce(input, options, ambiguous);
-  return { ...second, ambiguousRecords: ambiguous.size };
+  return { ...second, ambiguousRecords: ambiguous.size, ambiguous };
 }
 
 /**

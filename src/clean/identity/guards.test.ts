@@ -121,6 +121,7 @@ describe('clusterPairs guard (d): ambiguous records', () => {
     const r = clusterPairs(input(12, 10), {});
     expect([...r.clusterOf]).toEqual([0, 1, 2]);
     expect(r.ambiguousRecords).toBe(1);
+    expect([...r.ambiguous!]).toEqual([1]);
   });
 
   it('should keep a record with its clearly better match', () => {

@@ -18,6 +18,8 @@ export interface ExplainFlags {
 interface Evidence {
   fields: { field: string; level: string; weight: number; tf?: boolean }[];
   shared_contact_only?: boolean;
+  /** Why a pair at or above the threshold is not in one customer (clean's cluster guards). */
+  not_linked_because?: 'ambiguous' | 'cluster_guard';
 }
 
 interface PairRow {
@@ -30,6 +32,11 @@ interface PairRow {
   linked: number;
   evidence: string;
 }
+
+const NOT_LINKED_REASON: Record<string, string> = {
+  ambiguous: '  (the record fits two different customers about equally well: left on its own)',
+  cluster_guard: "  (kept apart: other records of the two customers disagree)",
+};
 
 export function explainCustomer(db: Db, customerId: string) {
   const customer = db.prepare('SELECT * FROM customers WHERE customer_id = ?').get(customerId) as Record<string, unknown> | undefined;
@@ -93,7 +100,7 @@ export async function explainCommand(kind: string, id: string, flags: ExplainFla
     for (const p of found.pairs) {
       const verdict = p.linked ? 'linked' : 'not linked';
       out.push(
-        `  ${p.left_source}:${p.left_id} ~ ${p.right_source}:${p.right_id}  weight ${p.match_weight.toFixed(2)}  probability ${p.match_probability.toFixed(4)}  ${verdict}${p.evidence.shared_contact_only ? '  (one shared contact only: guarded)' : ''}`,
+        `  ${p.left_source}:${p.left_id} ~ ${p.right_source}:${p.right_id}  weight ${p.match_weight.toFixed(2)}  probability ${p.match_probability.toFixed(4)}  ${verdict}${p.evidence.shared_contact_only ? '  (one shared contact only: guarded)' : ''}${NOT_LINKED_REASON[p.evidence.not_linked_because ?? ''] ?? ''}`,
       );
       out.push(`    ${p.evidence.fields.map((f) => `${f.field}=${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}${f.tf ? ', term-frequency adjusted' : ''})`).join('  ')}`);
     }
