@@ -19,10 +19,9 @@
  */
 import Database from 'better-sqlite3';
 import { distance } from 'fastest-levenshtein';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseName, nameMatchKeys } from '../src/clean/normalize/name.js';
 import { foldForMatch } from '../src/clean/normalize/fold.js';
+import { readTruthIdentity } from './identity-retail.js';
 
 interface Rec {
   readonly customerId: string;
@@ -66,14 +65,7 @@ function componentSizes(recs: readonly Rec[], linked: (a: Rec, b: Rec) => boolea
 }
 
 export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
-  const personOf = new Map(
-    readFileSync(join(truthDir, 'identity.csv'), 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(','))
-      .map(([source, id, person]) => [`${source}|${id}`, person!]),
-  );
+  const personOf = readTruthIdentity(truthDir);
   const db = new Database(dbPath, { readonly: true });
   const rows = db
     .prepare(

@@ -63,10 +63,15 @@ function readCsv(path: string): string[][] {
   return readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
 }
 
+/** truth/identity.csv as "source|source_id" → person id. */
+export function readTruthIdentity(truthDir: string): Map<string, string> {
+  return new Map(readCsv(join(truthDir, 'identity.csv')).map(([s, id, p]) => [`${s}|${id}`, p!]));
+}
+
 const pairsIn = (n: number) => (n * (n - 1)) / 2;
 
 export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
-  const personOf = new Map(readCsv(join(truthDir, 'identity.csv')).map(([s, id, p]) => [`${s}|${id}`, p!]));
+  const personOf = readTruthIdentity(truthDir);
   const db = new Database(dbPath, { readonly: true });
   const rows = db
     .prepare(
