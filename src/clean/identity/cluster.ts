@@ -7,10 +7,12 @@
  * only candidate pairs):
  *   (b) no two records from the same source have evidence (weight − prior weight) below
  *       sameSourceMinEvidence, and
- *   (c) the mean cross-pair weight is ≥ minAverageWeight.
+ *   (c) the mean cross-pair weight is ≥ minAverageWeight, when some cross pair has evidence
+ *       against (a pair that merely shares little is low only through the prior).
  * So A–B and B–C both strong but A–C strongly against does not chain A into C's cluster unless the
  * evidence on average still says "same person". With both guards disabled this is plain connected
  * components (union–find). Deterministic: ties are broken by pair index order.
+ * Then (d), ambiguous records: see clusterPairs.
  */
 import { weightFromProbability } from './score.js';
 import type { ClusterOptions } from './types.js';
