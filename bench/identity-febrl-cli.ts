@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pairwiseFromLabels } from '../src/clean/identity/evaluate.js';
 
 export interface FebrlScore {
   records: number;
@@ -35,8 +36,6 @@ export interface FebrlScore {
   linkTimingsMs: Record<string, number>;
 }
 
-const pairsIn = (n: number): number => (n * (n - 1)) / 2;
-
 /** The person of a FEBRL record id: the N of rec-N-org / rec-N-dup-k. */
 export function febrlPerson(recId: string): string {
   const m = /^rec-(\d+)-/.exec(recId);
@@ -55,31 +54,11 @@ export function scoreFebrl(dbPath: string): FebrlScore {
   if (stage === undefined) throw new Error(`${dbPath}: clean has not succeeded`);
   const details = JSON.parse(stage.details) as { identity: { candidatePairs: number; comparisons: string; mode: string; timingsMs: Record<string, number> } };
 
-  const byCustomer = new Map<string, number>();
-  const byPerson = new Map<string, number>();
-  const cell = new Map<string, number>();
-  for (const r of rows) {
-    const person = febrlPerson(r.source_id);
-    byCustomer.set(r.customer_id, (byCustomer.get(r.customer_id) ?? 0) + 1);
-    byPerson.set(person, (byPerson.get(person) ?? 0) + 1);
-    const key = `${r.customer_id}\u0000${person}`;
-    cell.set(key, (cell.get(key) ?? 0) + 1);
-  }
-  const sum = (m: Map<string, number>): number => [...m.values()].reduce((s, n) => s + pairsIn(n), 0);
-  const predictedPairs = sum(byCustomer);
-  const truePairs = sum(byPerson);
-  const truePositives = sum(cell);
-  const precision = predictedPairs === 0 ? 1 : truePositives / predictedPairs;
-  const recall = truePairs === 0 ? 1 : truePositives / truePairs;
+  const pairwise = pairwiseFromLabels(rows.map((r) => ({ cluster: r.customer_id, entity: febrlPerson(r.source_id), source: r.source })));
   return {
     records: rows.length,
-    customers: byCustomer.size,
-    truePairs,
-    predictedPairs,
-    truePositives,
-    precision,
-    recall,
-    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    customers: new Set(rows.map((r) => r.customer_id)).size,
+    ...pairwise,
     comparedPairs: details.identity.candidatePairs,
     comparisons: details.identity.comparisons,
     mode: details.identity.mode,

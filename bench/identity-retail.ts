@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { distance } from 'fastest-levenshtein';
 import { parseName, nameMatchKeys } from '../src/clean/normalize/name.js';
+import { pairwiseFromLabels, type LabelledRecord } from '../src/clean/identity/evaluate.js';
 
 export interface IdentityScore {
   records: number;
@@ -68,7 +69,6 @@ export function readTruthIdentity(truthDir: string): Map<string, string> {
   return new Map(readCsv(join(truthDir, 'identity.csv')).map(([s, id, p]) => [`${s}|${id}`, p!]));
 }
 
-const pairsIn = (n: number) => (n * (n - 1)) / 2;
 
 export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
   const personOf = readTruthIdentity(truthDir);
@@ -85,8 +85,7 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
     .all() as { source: string; source_id: string; customer_id: string; full_name: string | null; first_name: string | null; last_name: string | null; birth_date: string | null }[];
   db.close();
   const byCustomer = new Map<string, string[]>();
-  const byPerson = new Map<string, number>();
-  const cell = new Map<string, number>();
+  const labelled: LabelledRecord[] = [];
   const traits = new Map<string, PersonTraits>();
   let records = 0;
   for (const r of rows) {
@@ -98,17 +97,12 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
     const name = nameMatchKeys(parseName({ full: r.full_name, first: r.first_name, last: r.last_name })).sorted;
     if (name !== '') t.names.set(name, (t.names.get(name) ?? 0) + 1);
     if (r.birth_date) t.births.add(r.birth_date);
-    byCustomer.set(r.customer_id, [...(byCustomer.get(r.customer_id) ?? []), person]);
-    byPerson.set(person, (byPerson.get(person) ?? 0) + 1);
-    const key = `${r.customer_id}|${person}`;
-    cell.set(key, (cell.get(key) ?? 0) + 1);
+    const members = byCustomer.get(r.customer_id);
+    if (members === undefined) byCustomer.set(r.customer_id, [person]);
+    else members.push(person);
+    labelled.push({ cluster: r.customer_id, entity: person, source: r.source });
   }
-  let predictedPairs = 0;
-  for (const members of byCustomer.values()) predictedPairs += pairsIn(members.length);
-  let truePairs = 0;
-  for (const n of byPerson.values()) truePairs += pairsIn(n);
-  let truePositives = 0;
-  for (const n of cell.values()) truePositives += pairsIn(n);
+  const pairwise = pairwiseFromLabels(labelled);
 
   // Households and couples: different persons sharing one true phone or e-mail.
   const people = readCsv(join(truthDir, 'people.csv'));
@@ -137,18 +131,11 @@ export function scoreIdentity(dbPath: string, truthDir: string): IdentityScore {
       if (differ && process.env.PERSONA_BENCH_VERBOSE) console.error(merged.map((p) => `${p} ${modalName(traits.get(p)!)} ${[...traits.get(p)!.births].join("/")}`).join("  |  "));
     }
   }
-  const precision = predictedPairs === 0 ? 1 : truePositives / predictedPairs;
-  const recall = truePairs === 0 ? 1 : truePositives / truePairs;
   return {
     records,
-    truePairs,
-    predictedPairs,
-    truePositives,
-    precision,
-    recall,
-    f1: (2 * precision * recall) / (precision + recall),
+    ...pairwise,
     customers: byCustomer.size,
-    persons: byPerson.size,
+    persons: traits.size,
     sharedContactGroups: shared.length,
     sharedContactMerges,
     sharedContactMergesDiffering,

@@ -37,6 +37,13 @@ function addTo(groups: Map<string, Map<string, number>>, key: string, source: st
   g.set(source, (g.get(source) ?? 0) + 1);
 }
 
+/** One scored record: the cluster it was put in, its true entity, and its source. */
+export interface LabelledRecord {
+  readonly cluster: string;
+  readonly entity: string;
+  readonly source: string;
+}
+
 /** `truth[i]` = true entity of record i (null: record not scored). */
 export function pairwiseMetrics(
   records: readonly LinkRecord[],
@@ -44,18 +51,24 @@ export function pairwiseMetrics(
   truth: readonly (string | null)[],
   mode: LinkMode,
 ): PairwiseMetrics {
-  const linkOnly = mode === 'link';
-  const predicted = new Map<string, Map<string, number>>();
-  const actual = new Map<string, Map<string, number>>();
-  const both = new Map<string, Map<string, number>>();
+  const labelled: LabelledRecord[] = [];
   for (let i = 0; i < records.length; i++) {
     const t = truth[i];
     if (t === null || t === undefined) continue;
-    const src = records[i]!.source;
-    const c = String(clusterOf[i]);
-    addTo(predicted, c, src);
-    addTo(actual, t, src);
-    addTo(both, `${c}\u0000${t}`, src);
+    labelled.push({ cluster: String(clusterOf[i]), entity: t, source: records[i]!.source });
+  }
+  return pairwiseFromLabels(labelled, mode === 'link');
+}
+
+/** Pairwise metrics of labelled records (the benches score identity_map rows this way). */
+export function pairwiseFromLabels(labelled: Iterable<LabelledRecord>, linkOnly = false): PairwiseMetrics {
+  const predicted = new Map<string, Map<string, number>>();
+  const actual = new Map<string, Map<string, number>>();
+  const both = new Map<string, Map<string, number>>();
+  for (const { cluster, entity, source } of labelled) {
+    addTo(predicted, cluster, source);
+    addTo(actual, entity, source);
+    addTo(both, `${cluster}\u0000${entity}`, source);
   }
   const predictedPairs = pairsInGroups(predicted, linkOnly);
   const truePairs = pairsInGroups(actual, linkOnly);
