@@ -44,10 +44,11 @@ describe.skipIf(!existsSync(RETAIL_20K))('identity resolution on retail-20k', ()
     expect(persona(['run', 'pipelines/retail-20k.yml', '--db', db, '--to', 'clean']).status).toBe(0);
     const truth = join(RETAIL_20K, 'truth');
     const score = scoreIdentity(db, truth);
-    expect(score.precision).toBeGreaterThanOrEqual(0.997);
-    expect(score.recall).toBeGreaterThanOrEqual(0.978);
+    // The targets: precision ≥ 0.995 and recall ≥ 0.98 (measured: 0.9982 and 0.9801).
+    expect(score.precision).toBeGreaterThanOrEqual(0.998);
+    expect(score.recall).toBeGreaterThanOrEqual(0.98);
     expect(score.sharedContactMergesDiffering).toBe(0);
-    expect(score.customers / score.persons).toBeLessThan(1.02);
+    expect(score.customers / score.persons).toBeLessThan(1.016);
 
     // A record left alone by guard (d) says so in explain.
     const sqlite = new Database(db, { readonly: true });

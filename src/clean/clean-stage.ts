@@ -6,7 +6,8 @@ import type { Stage, StageContext } from '../pipeline/stage.js';
 import type { Pipeline } from '../config/load.js';
 import { cleanConfigOf } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
-import { cleanEvents, cleanOrders } from './orders/index.js';
+import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions } from './orders/index.js';
+import { startOrderRules } from './orders/order-rules-thread.js';
 
 export const cleanStage: Stage = {
   name: 'clean',
@@ -29,11 +30,7 @@ export const cleanStage: Stage = {
     const { db, pipeline, logger, runId } = context;
     const config = cleanConfigOf(pipeline);
     db.exec(`DELETE FROM data_issues WHERE stage = 'clean'`);
-
-    const identity = resolveIdentities(db, pipeline, config, runId);
-    logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
-
-    const orders = cleanOrders(db, {
+    const ordersOptions: CleanOrdersOptions = {
       baseCurrency: pipeline.config.base_currency,
       dropExactDuplicates: config.orders.drop_exact_duplicates,
       outlier: {
@@ -42,14 +39,44 @@ export const cleanStage: Stage = {
         priceRatio: config.outliers.price_ratio,
         priceMinSkuLines: config.outliers.price_min_sku_lines,
       },
-    });
+    };
+    // The orders' rule tables depend on the raw tables alone: another thread works them out
+    // while this one resolves identities (they need nothing from each other).
+    const rulesStart = performance.now();
+    const pendingRules = db.memory ? undefined : startOrderRules(db.name, ordersOptions);
+    pendingRules?.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+
+    const identity = resolveIdentities(db, pipeline, config, runId);
+    logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
+
+    // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
+    const orderTimings: Record<string, number> = {};
+    let lap = performance.now();
+    const rules = pendingRules === undefined ? computeOrderRules(db, ordersOptions) : await pendingRules;
+    // rules: time from the start of the rules thread (or on this thread) until they are here.
+    orderTimings[pendingRules === undefined ? 'rules' : 'rules_thread'] = Math.round(performance.now() - (pendingRules === undefined ? lap : rulesStart));
+    lap = performance.now();
+    const orders = cleanOrders(
+      db,
+      {
+        ...ordersOptions,
+        onStep: (step) => {
+          const now = performance.now();
+          orderTimings[step] = Math.round(now - lap);
+          lap = now;
+        },
+      },
+      rules,
+    );
     logger.info({ orders }, 'orders cleaned');
+    const eventsStart = performance.now();
     const events = cleanEvents(db);
+    const eventsMs = Math.round(performance.now() - eventsStart);
     logger.info({ events }, 'events cleaned');
 
     const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
     const rowsIn = identity.records + orders.linesIn + events.linesIn;
     const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-    return { rowsIn, rowsOut, rejects: issues, details: { identity, orders, events } };
+    return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
   },
 };

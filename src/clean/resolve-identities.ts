@@ -13,6 +13,7 @@ import { chooseLinkage, type ComparisonSet } from './linkage/choose-spec.js';
 import type { LinkMode } from './identity/types.js';
 import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/survivorship.js';
 import { collectGarbage } from '../util/collect-garbage.js';
+import { BatchInsert } from '../store/batch-insert.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
 export interface IdentityStats {
@@ -55,8 +56,26 @@ function readRecords(db: Db, pipeline: Pipeline, issue: (source: string, line: n
   return { records: [...latest.values()], duplicates };
 }
 
+/**
+ * Whether the pipeline file alone shows that every customer reference of orders and events
+ * points into a customers source (customer_source names only those), so no reference can make
+ * an id-only customer and readIdOnlyKeys need not scan the lines.
+ */
+export function referencesOnlyCustomerSources(pipeline: Pipeline): boolean {
+  const customerSources = new Set(pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name));
+  return pipeline.sources.every((s) => {
+    if (s.kind !== 'orders' && s.kind !== 'events') return true;
+    if (!('customer_ref' in s.columns)) return true; // no references at all: every line is anonymous
+    const ref = s.customer_source;
+    if (ref === undefined) return false;
+    const names = typeof ref === 'string' ? [ref] : Object.values(ref.values);
+    return names.every((name) => customerSources.has(name));
+  });
+}
+
 /** Customer references of orders/events whose namespace has no customer file: one customer each. */
 function readIdOnlyKeys(db: Db, pipeline: Pipeline): SourceKey[] {
+  if (referencesOnlyCustomerSources(pipeline)) return [];
   const customerSources = pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name);
   // Filter before the DISTINCT: in the usual case every reference has a customer file and the
   // query touches no row at all (json_each keeps the list a bound parameter).
@@ -117,7 +136,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   records.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
   lap('read');
   const choice = chooseLinkage(pipeline, config);
-  const linkRecordsIn = records.map((r, idx) => choice.toLinkRecord(r, idx));
+  const linkRecordsIn = choice.toLinkRecords(records);
   const linkage = linkRecords(linkRecordsIn, choice.spec);
   lap('link');
 
@@ -131,22 +150,18 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   lap('stable_ids');
   collectGarbage();
 
-  // identity_map and golden records
-  const insertMap = db.prepare('INSERT INTO identity_map (source, source_id, customer_id) VALUES (?, ?, ?)');
-  const insertCustomer = db.prepare(
-    `INSERT INTO customers (customer_id, display_name, given_name, family_name, name_original, email, phone, birth_date, gender, city, country,
-       consent_email, consent_sms, consent_push, created_at, loyalty_points, record_count, sources, id_only)
-     VALUES (@customer_id, @display_name, @given_name, @family_name, @name_original, @email, @phone, @birth_date, @gender, @city, @country,
-       @consent_email, @consent_sms, @consent_push, @created_at, @loyalty_points, @record_count, @sources, @id_only)`,
-  );
-  const insertProvenance = db.prepare('INSERT INTO customer_provenance (customer_id, field, value, source, source_id, rule) VALUES (?, ?, ?, ?, ?, ?)');
+  // identity_map and golden records, many rows per statement (src/store/batch-insert.ts)
+  const insertMap = new BatchInsert(db, 'identity_map', ['source', 'source_id', 'customer_id']);
+  const insertCustomer = new BatchInsert(db, 'customers', ['customer_id', ...GOLDEN_FIELDS, 'created_at', 'record_count', 'sources', 'id_only']);
+  // A field without a value has no provenance: only values are traced to their record.
+  const insertProvenance = new BatchInsert(db, 'customer_provenance', ['customer_id', 'field', 'value', 'source', 'source_id', 'rule']);
   const priority = config.survivorship.priority ?? pipeline.sources.map((s) => s.name);
   const { rules, defaultRule } = fieldRules(config);
   members.forEach((memberIdx, c) => {
     if (c > 0 && c % 50_000 === 0) collectGarbage(); // see collect-garbage.ts
     const customerId = ids.clusterIds[c]!;
     const group = memberIdx.map((i) => records[i]!);
-    for (const r of group) insertMap.run(r.source, r.sourceId, customerId);
+    for (const r of group) insertMap.add(r.source, r.sourceId, customerId);
     const golden = buildGoldenRecord(
       group.map((r): MemberRecord => ({ source: r.source, sourceId: r.sourceId, createdAt: r.createdAt, values: goldenValues(r) })),
       GOLDEN_FIELDS,
@@ -155,28 +170,20 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     );
     // created_at is the customer's first contact with any system, not a survivorship choice.
     const created = group.map((r) => r.createdAt).filter((v): v is string => v !== null).sort()[0] ?? null;
-    insertCustomer.run({
-      ...golden.values,
-      customer_id: customerId,
-      created_at: created,
-      record_count: group.length,
-      sources: [...new Set(group.map((r) => r.source))].sort().join(','),
-      id_only: 0,
-    });
-    for (const p of golden.provenance) insertProvenance.run(customerId, p.field, p.value === null ? null : String(p.value), p.source, p.sourceId, p.rule);
+    const values = golden.values as Record<string, string | number | null>;
+    insertCustomer.add(customerId, ...GOLDEN_FIELDS.map((f) => values[f] ?? null), created, group.length, [...new Set(group.map((r) => r.source))].sort().join(','), 0);
+    for (const p of golden.provenance) if (p.value !== null) insertProvenance.add(customerId, p.field, String(p.value), p.source, p.sourceId, p.rule);
   });
   idOnly.forEach((key, k) => {
     const customerId = ids.clusterIds[members.length + k]!;
-    insertMap.run(key.source, key.sourceId, customerId);
-    const empty = Object.fromEntries(GOLDEN_FIELDS.map((f) => [f, null]));
-    insertCustomer.run({ ...empty, customer_id: customerId, created_at: null, record_count: 0, sources: key.source, id_only: 1 });
+    insertMap.add(key.source, key.sourceId, customerId);
+    insertCustomer.add(customerId, ...GOLDEN_FIELDS.map(() => null), null, 0, key.source, 1);
   });
+  for (const batch of [insertMap, insertCustomer, insertProvenance]) batch.flush();
   lap('golden');
 
   // match pairs: linked pairs and near misses, with per-field evidence
-  const insertPair = db.prepare(
-    'INSERT INTO match_pairs (left_source, left_id, right_source, right_id, match_weight, match_probability, linked, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const insertPair = new BatchInsert(db, 'match_pairs', ['left_source', 'left_id', 'right_source', 'right_id', 'match_weight', 'match_probability', 'linked', 'evidence']);
   const clusterOf = linkage.clusters.clusterOf;
   const ambiguous = linkage.clusters.ambiguous;
   let linkedPairs = 0;
@@ -192,7 +199,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     const explanation = linkage.explain(a, b);
     const evidence = explanation.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Math.round(f.weight * 1000) / 1000, tf: f.tfAdjusted || undefined }));
     const notLinkedBecause = linked === 1 || weight < linkage.clusters.thresholdWeight ? undefined : ambiguous?.has(a) || ambiguous?.has(b) ? 'ambiguous' : 'cluster_guard';
-    insertPair.run(
+    insertPair.add(
       left.source,
       left.sourceId,
       right.source,
@@ -203,6 +210,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
       JSON.stringify({ fields: evidence, shared_contact_only: explanation.sharedContactOnly || undefined, not_linked_because: notLinkedBecause }),
     );
   }
+  insertPair.flush();
   lap('pairs');
 
   // identity changes: appended, never rewritten (they are the history of ids)

@@ -9,6 +9,8 @@
  *       sameSourceMinEvidence, and
  *   (c) the mean cross-pair weight is ≥ minAverageWeight, when some cross pair has evidence
  *       against (a pair that merely shares little is low only through the prior).
+ *   (e) the two clusters compared as wholes (each field at its best agreement over the cross
+ *       pairs) still weigh at least the threshold.
  * So A–B and B–C both strong but A–C strongly against does not chain A into C's cluster unless the
  * evidence on average still says "same person". With both guards disabled this is plain connected
  * components (union–find). Deterministic: ties are broken by pair index order.
@@ -29,6 +31,15 @@ export interface ClusterInput {
   readonly pairWeight: (i: number, j: number) => number;
   /** Prior weight included in every pair weight (evidence = weight − priorWeight). Default 0. */
   readonly priorWeight?: number;
+  /** Prior weight of a given pair, when it depends on the pair (within or across sources). Default: priorWeight. */
+  readonly priorWeightOf?: (i: number, j: number) => number;
+  /**
+   * For guard (e): the weight of (i, j), and for each comparison k, best[k] = max(best[k], its
+   * evidence) when (i, j) has evidence on k (NaN in best means none yet). Without it, (e) is off.
+   */
+  readonly accumulateEvidence?: (i: number, j: number, best: Float64Array) => number;
+  /** Number of comparisons (length of `best`). */
+  readonly comparisons?: number;
 }
 
 export interface ClusterResult {
@@ -40,6 +51,8 @@ export interface ClusterResult {
   readonly merges: number;
   readonly rejectedSameSource: number;
   readonly rejectedWeakLink: number;
+  /** Merges refused by guard (e): the clusters as wholes disagree. */
+  readonly rejectedProfile: number;
   /** Records left on their own by guard (d). */
   readonly ambiguousRecords?: number;
   /** Their indexes. */
@@ -93,7 +106,9 @@ export function ambiguousRecords(input: ClusterInput, clusterOf: Int32Array, thr
 function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: ReadonlySet<number> | null): ClusterResult {
   const { n, count, a, b, weight, source, pairWeight } = input;
   const threshold = thresholdWeightOf(options);
-  const prior = input.priorWeight ?? 0;
+  const priorOf = input.priorWeightOf ?? (() => input.priorWeight ?? 0);
+  const accumulate = options.profileGuard === false ? undefined : input.accumulateEvidence;
+  const best = new Float64Array(input.comparisons ?? 0);
   const sameSourceMin = options.sameSourceMinEvidence === undefined ? 0 : options.sameSourceMinEvidence;
   const minAverage = options.minAverageWeight === undefined ? 0 : options.minAverageWeight;
   const maxCross = options.maxCrossPairs ?? 2500;
@@ -124,6 +139,7 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
   let merges = 0;
   let rejectedSameSource = 0;
   let rejectedWeakLink = 0;
+  let rejectedProfile = 0;
   const guarded = sameSourceMin !== null || minAverage !== null;
 
   for (let e = 0; e < edgeCount; e++) {
@@ -139,9 +155,14 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
       let pairs = 0;
       let minEvidence = Infinity;
       let ok = true;
+      let sameSourcePair = false;
+      best.fill(Number.NaN);
       outer: for (let x = ra; x !== -1; x = next[x]!) {
         for (let y = rb; y !== -1; y = next[y]!) {
-          const w = x === a[p]! && y === b[p]! ? weight[p]! : pairWeight(x < y ? x : y, x < y ? y : x);
+          const [i, j] = x < y ? [x, y] : [y, x];
+          const w = accumulate !== undefined ? accumulate(i, j, best) : x === a[p]! && y === b[p]! ? weight[p]! : pairWeight(i, j);
+          const prior = priorOf(i, j);
+          if (source[x] === source[y]) sameSourcePair = true;
           if (sameSourceMin !== null && source[x] === source[y] && w - prior < sameSourceMin) {
             ok = false;
             rejectedSameSource++;
@@ -160,11 +181,25 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
         ok = false;
         rejectedWeakLink++;
       }
+      // (e) The clusters as wholes: each field at its best agreement over the cross pairs. A
+      // field on which every cross pair disagrees counts against the merge even when the edge's
+      // own pair is silent on it (the record that links them has no e-mail; the rest of the two
+      // clusters have different ones). Its prior is that of a pair within one source when the
+      // merge gives someone a second record in a system: that is rarer than a record in another.
+      if (ok && accumulate !== undefined) {
+        const [x0, y0] = sameSourcePair ? firstSameSourcePair(ra, rb, next, source) : [a[p]!, b[p]!];
+        let profile = priorOf(x0, y0);
+        for (let k = 0; k < best.length; k++) if (!Number.isNaN(best[k]!)) profile += best[k]!;
+        if (profile < threshold) {
+          ok = false;
+          rejectedProfile++;
+        }
+      }
       if (!ok) {
         rejected.add(key);
         continue;
       }
-    } else if (sameSourceMin !== null && source[a[p]!] === source[b[p]!] && weight[p]! - prior < sameSourceMin) {
+    } else if (sameSourceMin !== null && source[a[p]!] === source[b[p]!] && weight[p]! - priorOf(a[p]!, b[p]!) < sameSourceMin) {
       rejectedSameSource++;
       continue;
     }
@@ -193,7 +228,14 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
     merges,
     rejectedSameSource,
     rejectedWeakLink,
+    rejectedProfile,
   };
+}
+
+/** Some cross pair of the clusters rooted at ra and rb whose records share a source. */
+function firstSameSourcePair(ra: number, rb: number, next: Int32Array, source: Int32Array): [number, number] {
+  for (let x = ra; x !== -1; x = next[x]!) for (let y = rb; y !== -1; y = next[y]!) if (source[x] === source[y]) return [x, y];
+  throw new Error('no same-source pair');
 }
 
 /** Members of each cluster, in record order. */

@@ -49,14 +49,26 @@ describe('EM training on a synthetic population', () => {
     });
   });
 
-  it('should estimate the prior near the true share of matching pairs', () => {
+  it('should estimate the priors across and within sources near the true shares of matching pairs', () => {
+    // Matching pairs of each kind, counted per person and source.
+    const bySource = new Map<string, number>();
+    for (let i = 0; i < data.records.length; i++) {
+      const key = `${data.truth[i]}|${data.records[i]!.source}`;
+      bySource.set(key, (bySource.get(key) ?? 0) + 1);
+    }
     const persons = new Map<string, number>();
     for (const t of data.truth) persons.set(t, (persons.get(t) ?? 0) + 1);
-    let truePairs = 0;
-    for (const n of persons.values()) truePairs += (n * (n - 1)) / 2;
-    const truePrior = truePairs / comparisonSpaceSize(data.records, spec.mode);
-    expect(result.model.prior / truePrior).toBeGreaterThan(0.8);
-    expect(result.model.prior / truePrior).toBeLessThan(1.25);
+    const pairsOf = (counts: Iterable<number>) => [...counts].reduce((sum, n) => sum + (n * (n - 1)) / 2, 0);
+    const within = pairsOf(bySource.values());
+    const across = pairsOf(persons.values()) - within;
+    const spaceAcross = comparisonSpaceSize(data.records, 'link');
+    const spaceWithin = comparisonSpaceSize(data.records, 'link_and_dedupe') - spaceAcross;
+    expect(result.model.priorWithinSource).toBeDefined();
+    const ratios = { across: result.model.prior / (across / spaceAcross), within: result.model.priorWithinSource! / (within / spaceWithin) };
+    expect(ratios.across).toBeGreaterThan(0.8);
+    expect(ratios.across).toBeLessThan(1.25);
+    expect(ratios.within).toBeGreaterThan(0.7);
+    expect(ratios.within).toBeLessThan(1.4);
   });
 
   it('should estimate u from the sample close to the exact level counts', () => {

@@ -342,6 +342,27 @@ export function trainableComparisons(rule: BlockingRule, comparisons: readonly C
   return out;
 }
 
+interface Priors {
+  readonly prior: number;
+  readonly priorWithinSource?: number;
+}
+
+/**
+ * Priors from the expected matches among candidate pairs across and within sources, over the
+ * size of each part of the comparison space. With records from several sources that may also be
+ * deduplicated, the two differ several-fold (one person has a record in most systems, but seldom
+ * two in one), and a single prior would overrate a namesake in the same system. One prior
+ * otherwise.
+ */
+export function priorsOf(records: readonly LinkRecord[], mode: LinkMode, expectedAcross: number, expectedWithin: number): Priors {
+  const ratio = (expected: number, space: number) => (space > 0 ? Math.min(0.5, Math.max(expected, 1) / space) : 0.5);
+  const space = comparisonSpaceSize(records, mode);
+  const spaceAcross = comparisonSpaceSize(records, 'link');
+  const spaceWithin = comparisonSpaceSize(records, 'link_and_dedupe') - spaceAcross;
+  if (mode !== 'link_and_dedupe' || spaceAcross === 0 || spaceWithin === 0) return { prior: ratio(expectedAcross + expectedWithin, space) };
+  return { prior: ratio(expectedAcross, spaceAcross), priorWithinSource: ratio(expectedWithin, spaceWithin) };
+}
+
 export interface TrainInput {
   readonly records: readonly LinkRecord[];
   readonly comparisons: readonly CompiledComparison[];
@@ -366,7 +387,11 @@ export function trainModel(input: TrainInput): ModelParams {
   const sessionRules = options.sessionRules ?? rules.map((_, r) => r);
   // Expected matches among the pairs each rule emitted first, under that rule's session model:
   // the session's own non-match distribution describes its block (namesakes in a name block).
-  let expected = 0;
+  // Counted apart for pairs within one source and across sources: one person rarely has two
+  // records in one system, so the two kinds of pair need their own prior (see priorsOf).
+  const src = sourceCodes(records);
+  const within = (p: number) => src[pairs.a[p]!] === src[pairs.b[p]!];
+  const expected = [0, 0]; // [across, within]
   let expectedMask = 0;
   for (const r of sessionRules) {
     const rule = rules[r];
@@ -379,8 +404,10 @@ export function trainModel(input: TrainInput): ModelParams {
     const m = defaults.map((d) => Float64Array.from(d));
     const res = runEm(patterns, comparisons, active, m, u, 0.3, maxIterations, tolerance, true, options.sessionU ?? true);
     if (!(expectedMask & bit)) {
-      const emitted = aggregatePatterns(levels, pairs.count, comparisons, (p) => firstRule(pairs.ruleMask[p]!) === r);
-      expected += expectedMatches(emitted, comparisons, active, m, res.u, res.lambda);
+      for (const kind of [0, 1]) {
+        const emitted = aggregatePatterns(levels, pairs.count, comparisons, (p) => firstRule(pairs.ruleMask[p]!) === r && within(p) === (kind === 1));
+        expected[kind]! += expectedMatches(emitted, comparisons, active, m, res.u, res.lambda);
+      }
       expectedMask |= bit;
     }
     let pairCount = 0;
@@ -412,24 +439,25 @@ export function trainModel(input: TrainInput): ModelParams {
     out[0] = 1;
     return out;
   });
-  let prior: number;
+  let priors: Priors;
   if (options.prior !== undefined) {
-    prior = options.prior;
+    priors = { prior: options.prior };
   } else {
     // Pairs first emitted by a rule without a session: EM on the mixing weight alone, m and u fixed.
-    const rest = aggregatePatterns(levels, pairs.count, comparisons, (p) => (expectedMask & (1 << firstRule(pairs.ruleMask[p]!))) === 0 || firstRule(pairs.ruleMask[p]!) >= 32);
-    if (rest.size > 0) {
+    const unsessioned = (p: number) => (expectedMask & (1 << firstRule(pairs.ruleMask[p]!))) === 0 || firstRule(pairs.ruleMask[p]!) >= 32;
+    for (const kind of [0, 1]) {
+      const rest = aggregatePatterns(levels, pairs.count, comparisons, (p) => unsessioned(p) && within(p) === (kind === 1));
+      if (rest.size === 0) continue;
       const allActive = comparisons.map((_, k) => k);
       const res = runEm(rest, comparisons, allActive, m, u, 0.1, maxIterations, tolerance, false);
       let restPairs = 0;
       for (let p = 0; p < rest.size; p++) restPairs += rest.counts[p]!;
-      expected += res.lambda * restPairs;
+      expected[kind]! += res.lambda * restPairs;
     }
-    const space = comparisonSpaceSize(records, mode);
-    prior = space > 0 ? Math.min(0.5, Math.max(expected, 1) / space) : 0.5;
+    priors = priorsOf(records, mode, expected[0]!, expected[1]!);
   }
   return {
-    prior,
+    ...priors,
     m,
     u,
     labels: comparisons.map((c) => c.labels),

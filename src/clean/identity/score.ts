@@ -11,6 +11,7 @@
  */
 import type { CompiledComparison } from './comparisons.js';
 import { logBayesFactors } from './em.js';
+import { sourceCodes } from './blocking.js';
 import type { TermFrequencyTable } from './term-frequency.js';
 import type { CandidatePairs, FieldEvidence, LinkRecord, ModelParams, PairExplanation } from './types.js';
 
@@ -33,7 +34,10 @@ export interface PairScorerOptions {
 }
 
 export class PairScorer {
+  /** Prior weight of a pair across sources (of every pair when the model has one prior). */
   readonly priorWeight: number;
+  /** Prior weight of a pair within one source. */
+  readonly priorWeightWithinSource: number;
   readonly bayesFactors: readonly Float64Array[];
   readonly #comparisons: readonly CompiledComparison[];
   readonly #records: readonly LinkRecord[];
@@ -43,6 +47,7 @@ export class PairScorer {
   readonly #identity: readonly number[];
   readonly #guard: boolean;
   readonly #row: Uint8Array;
+  readonly #source: Int32Array;
 
   constructor(
     records: readonly LinkRecord[],
@@ -55,12 +60,19 @@ export class PairScorer {
     this.#comparisons = comparisons;
     this.#tf = tf;
     this.priorWeight = weightFromProbability(model.prior);
+    this.priorWeightWithinSource = model.priorWithinSource === undefined ? this.priorWeight : weightFromProbability(model.priorWithinSource);
+    this.#source = sourceCodes(records);
     this.bayesFactors = logBayesFactors(model.m, model.u);
     this.#logMExact = Float64Array.from(comparisons, (c, k) => (c.exactLevel > 0 ? Math.log2(model.m[k]![c.exactLevel]!) : 0));
     this.#contact = comparisons.flatMap((c, k) => (c.role === 'contact' ? [k] : []));
     this.#identity = comparisons.flatMap((c, k) => (c.role === 'identity' ? [k] : []));
     this.#guard = options.sharedContactGuard ?? (this.#contact.length > 0 && this.#identity.length > 0);
     this.#row = new Uint8Array(comparisons.length);
+  }
+
+  /** Prior weight of the pair (a, b): within one source or across sources. */
+  priorWeightOf(a: number, b: number): number {
+    return this.#source[a] === this.#source[b] ? this.priorWeightWithinSource : this.priorWeight;
   }
 
   /** log2 Bayes factor of comparison k at `level` for records a, b. */
@@ -86,13 +98,14 @@ export class PairScorer {
 
   /** Weight of a pair from its comparison levels `levels[base .. base+K)`. */
   weightFromLevels(levels: Uint8Array, base: number, a: number, b: number): number {
-    let w = this.priorWeight;
+    const prior = this.priorWeightOf(a, b);
+    let w = prior;
     const K = this.#comparisons.length;
     for (let k = 0; k < K; k++) {
       const level = levels[base + k]!;
       if (level !== 0) w += this.fieldWeight(k, level, a, b);
     }
-    const cap = this.priorWeight + SHARED_CONTACT_CAP;
+    const cap = prior + SHARED_CONTACT_CAP;
     if (this.#guard && w > cap && this.sharedContactOnly(levels, base, a, b)) return cap;
     return w;
   }
@@ -103,6 +116,24 @@ export class PairScorer {
     const rb = this.#records[b]!;
     const K = this.#comparisons.length;
     for (let k = 0; k < K; k++) this.#row[k] = this.#comparisons[k]!.compare(ra, rb);
+    return this.weightFromLevels(this.#row, 0, a, b);
+  }
+
+  /**
+   * The weight of (a, b) (as `weight`), and for each comparison with evidence, best[k] =
+   * max(best[k], its log2 Bayes factor); NaN in best means no evidence yet.
+   */
+  accumulateEvidence(a: number, b: number, best: Float64Array): number {
+    const ra = this.#records[a]!;
+    const rb = this.#records[b]!;
+    const K = this.#comparisons.length;
+    for (let k = 0; k < K; k++) {
+      const level = this.#comparisons[k]!.compare(ra, rb);
+      this.#row[k] = level;
+      if (level === 0) continue;
+      const w = this.fieldWeight(k, level, a, b);
+      if (!(w <= best[k]!)) best[k] = w; // NaN compares false: the first evidence is taken
+    }
     return this.weightFromLevels(this.#row, 0, a, b);
   }
 
@@ -127,7 +158,7 @@ export class PairScorer {
       b,
       weight,
       probability: probabilityFromWeight(weight),
-      priorWeight: this.priorWeight,
+      priorWeight: this.priorWeightOf(a, b),
       fields,
       sharedContactOnly: this.sharedContactOnly(row, 0, a, b),
     };

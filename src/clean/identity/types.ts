@@ -133,6 +133,11 @@ export interface ClusterOptions {
    * disable.
    */
   readonly ambiguityMarginBits?: number | null;
+  /**
+   * Guard (e), whole clusters: a merge is refused when the two clusters, compared field by field
+   * at the best agreement any cross pair shows, weigh less than the threshold. Default true.
+   */
+  readonly profileGuard?: boolean;
 }
 
 export interface GuardOptions {
@@ -175,8 +180,13 @@ export interface BlockingStats {
 
 /** Fellegi–Sunter parameters. Level 0 of every comparison is the null level (m = u = 1). */
 export interface ModelParams {
-  /** Probability that two random records (from the comparison space of the mode) match. */
+  /**
+   * Probability that two random records (from the comparison space of the mode) match; with
+   * `priorWithinSource`, only of two records from different sources.
+   */
   readonly prior: number;
+  /** Probability that two random records of one source match, when it differs from `prior` (link_and_dedupe over several sources). */
+  readonly priorWithinSource?: number;
   readonly m: readonly Float64Array[];
   readonly u: readonly Float64Array[];
   readonly labels: readonly (readonly string[])[];
@@ -213,6 +223,7 @@ export interface PairExplanation {
   readonly b: number;
   readonly weight: number;
   readonly probability: number;
+  /** The prior weight of this pair (within one source or across sources). */
   readonly priorWeight: number;
   readonly fields: readonly FieldEvidence[];
   /** Guard (a) fired. */

@@ -37,7 +37,7 @@ describe('chooseLinkage', () => {
     const c = choose(SOURCE('reg', FEBRL) + SOURCE('shop', 'email: e'));
     expect(c.comparisons).toBe('contacts');
     expect(c.spec.mode).toBe('link_and_dedupe');
-    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['given', 'family', 'dob', 'email', 'phone', 'city']);
+    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['given', 'family', 'dob', 'email', 'phone', 'city', 'gender']);
   });
 
   it('keeps contacts for names, birth date and city alone', () => {

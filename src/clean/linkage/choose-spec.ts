@@ -8,7 +8,7 @@ import type { Pipeline } from '../../config/load.js';
 import type { CleanConfig } from '../clean-config.js';
 import type { LinkRecord, LinkageSpec } from '../identity/types.js';
 import type { CustomerRecord } from '../customer-record.js';
-import { contactsLinkageSpec, contactsLinkRecord } from './contacts-spec.js';
+import { contactsLinkageSpec, contactsLinkRecords } from './contacts-spec.js';
 import { addressLinkageSpec, addressLinkRecord } from './address-spec.js';
 
 export type ComparisonSet = 'contacts' | 'address';
@@ -18,7 +18,8 @@ export interface LinkageChoice {
   /** Why (for the stage details and the log). */
   readonly reason: string;
   readonly spec: LinkageSpec;
-  readonly toLinkRecord: (record: CustomerRecord, idx: number) => LinkRecord;
+  /** records[i] → link record i. All at once: a value's meaning may depend on the others (how common an e-mail domain is). */
+  readonly toLinkRecords: (records: readonly CustomerRecord[]) => LinkRecord[];
 }
 
 const CONTACT_FIELDS = ['email', 'phone'] as const;
@@ -44,7 +45,7 @@ export function chooseLinkage(pipeline: Pipeline, config: CleanConfig): LinkageC
   const { comparisons, reason } = chooseComparisonSet(pipeline, config.identity.comparisons);
   const options = { matchProbability: config.identity.match_probability, seed: config.identity.seed, mode: config.identity.mode };
   if (comparisons === 'address') {
-    return { comparisons, reason, spec: addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecord: addressLinkRecord };
+    return { comparisons, reason, spec: addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: (records) => records.map(addressLinkRecord) };
   }
-  return { comparisons, reason, spec: contactsLinkageSpec(options), toLinkRecord: contactsLinkRecord };
+  return { comparisons, reason, spec: contactsLinkageSpec(options), toLinkRecords: contactsLinkRecords };
 }

@@ -13,7 +13,7 @@ import type { CustomerRecord } from '../customer-record.js';
 
 export const CONTACT_FIELDS = [
   'given', 'family', 'nameSorted', 'dob', 'email', 'phone', 'city', 'givenSound', 'familySound', 'emailLocal', 'emailLetters', 'emailDigits',
-  'emailKey',
+  'emailKey', 'emailProvider', 'gender', 'emailStripped',
 ] as const;
 const F = Object.fromEntries(CONTACT_FIELDS.map((f, i) => [f, i])) as Record<(typeof CONTACT_FIELDS)[number], number>;
 
@@ -41,9 +41,34 @@ function emailKeyOf(email: string, given: string, family: string): string {
   return `~${order}|${local.replace(/[a-z]+/g, '')}${email.slice(at)}`;
 }
 
-export function contactsLinkRecord(record: CustomerRecord, idx: number): LinkRecord {
+/**
+ * A domain is an established provider when at least this many records (and one in a thousand)
+ * use it: "163.com" and "126.com", not "gmial.com".
+ */
+const PROVIDER_MIN_RECORDS = 3;
+const PROVIDER_MIN_SHARE = 0.001;
+
+const domainOf = (email: string): string => email.slice(email.indexOf('@') + 1);
+
+/** Separators of an address's local part: a dot typed one letter early ("chlo.eanderson") is no new address. */
+const SEPARATORS = /[._-]/g;
+
+/**
+ * Link records of all customer records at once: whether an address's domain is an established
+ * provider depends on how many records use it.
+ */
+export function contactsLinkRecords(records: readonly CustomerRecord[]): LinkRecord[] {
+  const domainCounts = new Map<string, number>();
+  for (const r of records) if (r.emailKey !== null) domainCounts.set(domainOf(r.emailKey), (domainCounts.get(domainOf(r.emailKey)) ?? 0) + 1);
+  const minRecords = Math.max(PROVIDER_MIN_RECORDS, PROVIDER_MIN_SHARE * records.length);
+  const providers = new Set([...domainCounts].filter(([, n]) => n >= minRecords).map(([d]) => d));
+  return records.map((r, idx) => contactsLinkRecord(r, idx, providers));
+}
+
+export function contactsLinkRecord(record: CustomerRecord, idx: number, providers: ReadonlySet<string> = new Set()): LinkRecord {
   const email = record.emailKey;
   const local = email === null ? null : email.slice(0, email.indexOf('@'));
+  const domain = email === null ? null : domainOf(email);
   return {
     idx,
     source: record.source,
@@ -62,6 +87,9 @@ export function contactsLinkRecord(record: CustomerRecord, idx: number): LinkRec
       local === null ? null : local.replace(/[^a-z]/g, ''),
       local === null ? null : local.replace(/[^0-9]/g, ''),
       email === null ? null : emailKeyOf(email, record.givenKey ?? '', record.familyKey ?? ''),
+      domain !== null && providers.has(domain) ? domain : null,
+      record.gender,
+      email === null ? null : `${local!.replace(SEPARATORS, '')}@${domain}`,
     ],
   };
 }
@@ -77,6 +105,22 @@ function phoneDigitsKey(e164: string | null | undefined): string | null {
 function samePhoneDigits(a: string, b: string): boolean {
   const ka = phoneDigitsKey(a);
   return ka !== null && ka === phoneDigitsKey(b);
+}
+
+/** Two different established providers ("leili41@163.com", "leili41@126.com"): two addresses, not a typo. */
+function differentProviders(a: LinkRecord, b: LinkRecord): boolean {
+  const pa = a.values[F.emailProvider];
+  const pb = b.values[F.emailProvider];
+  return pa !== null && pa !== undefined && pb !== null && pb !== undefined && pa !== pb;
+}
+
+/** Within two edits, as typed or with separators dropped, at one provider. */
+function emailTypo(a: LinkRecord, b: LinkRecord): boolean {
+  if (boundedLevenshtein(a.values[F.email]!, b.values[F.email]!, 2) <= 2) return true;
+  const sa = a.values[F.emailStripped];
+  const sb = b.values[F.emailStripped];
+  if (!sa || !sb || sa.slice(sa.indexOf('@')) !== sb.slice(sb.indexOf('@'))) return false;
+  return boundedLevenshtein(sa, sb, 2) <= 2;
 }
 
 function sameLettersOtherNumber(a: LinkRecord, b: LinkRecord): boolean {
@@ -146,6 +190,10 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         window: 10,
         sortKey: (r) => r.values[F.email] ?? '',
       },
+      // Records with no contact in common: the same name in the same city. Which of them are one
+      // person is left to the model (gender, birth date, contacts that disagree) and to guard (d)
+      // when the city holds namesakes.
+      { name: 'name+city', fields: [F.nameSorted, F.city] },
       // Typos in names with a birth date: the date and one name sound.
       {
         name: 'dob+name sound',
@@ -176,13 +224,19 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         field: F.emailKey,
         role: 'contact',
         termFrequency: true,
-        usesFields: [F.email, F.emailLocal, F.emailLetters, F.emailDigits],
+        usesFields: [F.email, F.emailLocal, F.emailLetters, F.emailDigits, F.emailProvider, F.emailStripped],
         levels: [
           // Exact on the key: the same address, or for name-spelled addresses the same residue.
           { kind: 'exact' },
           // Name-based addresses that differ only in their number belong to namesakes, not typos:
           // they fall to the else level (among candidate pairs 3 matches against 902 non-matches).
-          { kind: 'custom', label: 'typo (lev<=2)', test: (a, b) => !sameLettersOtherNumber(a, b) && boundedLevenshtein(a.values[F.email]!, b.values[F.email]!, 2) <= 2 },
+          // Two established providers are two addresses: typos happen in what people type, and
+          // "163.com" for "126.com" is another mailbox that a namesake may well hold.
+          {
+            kind: 'custom',
+            label: 'typo (lev<=2)',
+            test: (a, b) => !sameLettersOtherNumber(a, b) && !differentProviders(a, b) && emailTypo(a, b),
+          },
         ],
       },
       {
@@ -201,8 +255,9 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         ],
       },
       { name: 'city', field: F.city, levels: [{ kind: 'exact' }] },
+      { name: 'gender', field: F.gender, levels: [{ kind: 'exact' }] },
     ],
-    training: { seed: options.seed, uSampleSize: 300_000 },
+    training: { seed: options.seed, uSampleSize: 150_000 },
     clustering: { matchProbability: options.matchProbability },
   };
 }

@@ -130,11 +130,64 @@ export type OrderIssueCode = (typeof ORDER_ISSUE_CODES)[number];
 const TEMP_TABLES = ['co_candidate', 'co_dup', 'co_class', 'co_class_issue', 'co_fx', 'co_qty', 'co_flag', 'co_price_out'] as const;
 
 /**
+ * Rows of the small tables the per-line rules join to, computed from raw_orders and raw_fx_rates
+ * alone (never from orders, identity_map or anything the clean stage writes). So they can be
+ * computed on another connection, in a worker thread, while identity resolution runs
+ * (orders-rules-worker.ts), and then loaded into this connection's temp tables.
+ */
+export interface OrderRules {
+  /** co_dup: source, line, first_line (rule 1). */
+  readonly duplicates: readonly (readonly [string, number, number])[];
+  /** co_class: status_key, sign, status, is_return, counts_for_revenue (rule 2). */
+  readonly classes: readonly (readonly [string, number, string, number, number])[];
+  /** co_class_issue: status_key, sign, code, detail. */
+  readonly classIssues: readonly (readonly [string, number, string, string])[];
+  /** co_fx: currency, order_date, rate (null: none), problem (rule 3). */
+  readonly fx: readonly (readonly [string, string, number | null, string | null])[];
+  /** co_qty: source, limit_value, limit_text (rule 4, quantity). */
+  readonly quantity: readonly (readonly [string, number, string])[];
+  /** co_price_out: source, line, unit_base, median, lines, sku (rule 4, price). */
+  readonly priceOutliers: readonly (readonly [string, number, number, number, number, string])[];
+  readonly quantityLimits: readonly QuantityLimitStats[];
+  /** Some line has no usable price (rule 3). */
+  readonly unpriced: boolean;
+}
+
+/** Computes the rule tables on `db` (read-only is enough: it writes temp tables only). */
+export function computeOrderRules(db: Db, options: CleanOrdersOptions): OrderRules {
+  const base = options.baseCurrency.trim().toUpperCase();
+  const outlier = resolveOutlierOptions(options.outlier);
+  const raw = rawOrdersSql(db);
+  dropTempTables(db);
+  try {
+    createTempTables(db);
+    if (options.dropExactDuplicates ?? true) findDuplicates(db, raw);
+    const { unpriced } = classifyDistinct(db, base, raw);
+    const quantityLimits = computeQuantityLimits(db, outlier, raw);
+    findPriceOutliers(db, base, outlier, raw);
+    const rows = <T>(sql: string): T[] => db.prepare(sql).raw().all() as T[];
+    return {
+      duplicates: rows('SELECT source, line, first_line FROM temp.co_dup ORDER BY source, line'),
+      classes: rows('SELECT status_key, sign, status, is_return, counts_for_revenue FROM temp.co_class ORDER BY status_key, sign'),
+      classIssues: rows('SELECT status_key, sign, code, detail FROM temp.co_class_issue ORDER BY status_key, sign, code'),
+      fx: rows('SELECT currency, order_date, rate, problem FROM temp.co_fx ORDER BY currency, order_date'),
+      quantity: rows('SELECT source, limit_value, limit_text FROM temp.co_qty ORDER BY source'),
+      priceOutliers: rows('SELECT source, line, unit_base, median, lines, sku FROM temp.co_price_out ORDER BY source, line'),
+      quantityLimits,
+      unpriced,
+    };
+  } finally {
+    dropTempTables(db);
+  }
+}
+
+/**
  * Replaces `orders` and the data_issues of the order sources (codes ORDER_ISSUE_CODES, stage
  * 'clean'), and returns what it did. Throws FxError when raw_fx_rates itself is inconsistent
  * (two rates for one currency and day, a non-positive rate, a base-currency rate other than 1).
+ * `rules` are computeOrderRules' result for the same raw tables, if already at hand.
  */
-export function cleanOrders(db: Db, options: CleanOrdersOptions): OrdersCleanStats {
+export function cleanOrders(db: Db, options: CleanOrdersOptions, rules: OrderRules = computeOrderRules(db, options)): OrdersCleanStats {
   const base = options.baseCurrency.trim().toUpperCase();
   const outlier = resolveOutlierOptions(options.outlier);
   const raw = rawOrdersSql(db);
@@ -149,16 +202,15 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions): OrdersCleanSta
     step('clear', () => {
       clearPreviousOutput(db);
       createTempTables(db);
+      loadOrderRules(db, rules);
     });
     const issues = new Map<OrderIssueCode, number>(ORDER_ISSUE_CODES.map((c) => [c, 0]));
     const add = (code: OrderIssueCode, n: number): void => void issues.set(code, (issues.get(code) ?? 0) + n);
 
-    if (options.dropExactDuplicates ?? true) add('duplicate_line', step('duplicates', () => findDuplicates(db, raw)));
-    const distinct = step('classify', () => classifyDistinct(db, base, raw));
-    if (distinct.unpriced) add('missing_price', step('missing_price', () => insertMissingPriceIssues(db, raw)));
-    const quantityLimits = step('quantity_limits', () => computeQuantityLimits(db, outlier, raw));
+    add('duplicate_line', step('duplicates', () => insertDuplicateIssues(db)));
+    if (rules.unpriced) add('missing_price', step('missing_price', () => insertMissingPriceIssues(db, raw)));
     step('insert', () => withIndexesRebuilt(db, 'orders', () => insertOrders(db, base, raw)));
-    if (distinct.classIssues) for (const [code, n] of step('status_issues', () => insertStatusIssues(db, raw))) add(code, n);
+    if (rules.classIssues.length > 0) for (const [code, n] of step('status_issues', () => insertStatusIssues(db, raw))) add(code, n);
     for (const [code, n] of step('line_issues', () => insertLineIssues(db))) add(code, n);
     add('outlier_price', step('price_outliers', () => flagPriceOutliers(db, base, outlier)));
 
@@ -184,12 +236,26 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions): OrdersCleanSta
       noFxRate: count('no_fx_rate'),
       countsForRevenue: totals.counted,
       revenue: { gross: cents(totals.gross), returns: cents(totals.returned), net: cents(totals.gross + totals.returned) },
-      quantityLimits,
+      quantityLimits: [...rules.quantityLimits],
       dataIssues: [...issues.values()].reduce((a, b) => a + b, 0),
     };
   } finally {
     dropTempTables(db);
   }
+}
+
+/** Fills this connection's rule temp tables with computeOrderRules' rows. */
+function loadOrderRules(db: Db, rules: OrderRules): void {
+  const load = (table: string, width: number, rows: readonly (readonly unknown[])[]): void => {
+    const insert = db.prepare(`INSERT INTO temp.${table} VALUES (${new Array<string>(width).fill('?').join(', ')})`);
+    for (const row of rows) insert.run(...row);
+  };
+  load('co_dup', 3, rules.duplicates);
+  load('co_class', 5, rules.classes);
+  load('co_class_issue', 4, rules.classIssues);
+  load('co_fx', 4, rules.fx);
+  load('co_qty', 3, rules.quantity);
+  load('co_price_out', 6, rules.priceOutliers);
 }
 
 interface OrderTotals {
@@ -301,7 +367,7 @@ function createTempTables(db: Db): void {
  * narrow enough that candidates are few (retail-20k: exactly the 2 × 1,416 duplicate lines;
  * Online Retail, which has no line_no: 10,153 of 541,909).
  */
-function findDuplicates(db: Db, raw: RawOrdersSql): number {
+function findDuplicates(db: Db, raw: RawOrdersSql): void {
   db.exec(`
     INSERT INTO temp.co_candidate (source, line)
     SELECT g.source, j.value FROM (
@@ -319,6 +385,10 @@ function findDuplicates(db: Db, raw: RawOrdersSql): number {
       WINDOW same AS (PARTITION BY ${columns.join(', ')} ORDER BY r.line)
     ) WHERE copy > 1
   `);
+}
+
+/** Rule 1's issues: one per removed line. */
+function insertDuplicateIssues(db: Db): number {
   return db.prepare(
     `INSERT INTO data_issues (stage, source, line, code, detail)
      SELECT 'clean', source, line, 'duplicate_line', 'same as line ' || first_line FROM temp.co_dup`,
@@ -531,21 +601,33 @@ function insertLineIssues(db: Db): Map<OrderIssueCode, number> {
 }
 
 /**
- * Rule 4, price: the median unit price in the base currency per (source, sku), then the lines
- * more than priceRatio × above or below it. Sets is_outlier = 1 and counts_for_revenue = 0 on
- * them and writes their 'outlier_price' issues; returns how many.
+ * Rule 4, price: the median unit price in the base currency per (source, sku) over the lines
+ * that will be written to orders with a rate (not duplicates, priced, sku known, price > 0),
+ * then the lines more than priceRatio × above or below it, into co_price_out. From raw_orders,
+ * co_dup and co_fx alone, so it needs no customer: see OrderRules.
  */
-function flagPriceOutliers(db: Db, base: string, options: ResolvedOutlierOptions): number {
+function findPriceOutliers(db: Db, base: string, options: ResolvedOutlierOptions, raw: RawOrdersSql): void {
   // One sort by (source, sku); median() holds one sku's prices at a time.
   db.prepare(
     `INSERT INTO temp.co_price_out (source, line, unit_base, median, lines, sku)
      SELECT source, line, unit_base, median, lines, sku FROM (
-       SELECT source, line, sku, unit_price * fx_rate AS unit_base,
-              median(unit_price * fx_rate) OVER same_sku AS median, count(*) OVER same_sku AS lines
-         FROM orders WHERE sku IS NOT NULL AND unit_price > 0 AND fx_rate IS NOT NULL
-       WINDOW same_sku AS (PARTITION BY source, sku)
+       SELECT x.source, x.line, x.sku, x.unit_price * f.rate AS unit_base,
+              median(x.unit_price * f.rate) OVER same_sku AS median, count(*) OVER same_sku AS lines
+         FROM (SELECT r.source, r.line, r.sku, ${raw.unitPrice} AS unit_price,
+                      coalesce(upper(trim(r.currency)), @base) AS currency, substr(r.ordered_at, 1, 10) AS order_date
+                 FROM raw_orders r WHERE r.sku IS NOT NULL AND ${raw.notDuplicate}) x
+        CROSS JOIN temp.co_fx f ON f.currency = x.currency AND f.order_date = x.order_date
+        WHERE x.unit_price > 0 AND f.rate IS NOT NULL
+       WINDOW same_sku AS (PARTITION BY x.source, x.sku)
      ) WHERE lines >= @min AND (unit_base > @ratio * median OR unit_base < median / @ratio)`,
-  ).run({ min: options.priceMinSkuLines, ratio: options.priceRatio });
+  ).run({ base, min: options.priceMinSkuLines, ratio: options.priceRatio });
+}
+
+/**
+ * Rule 4, price, on the written lines: sets is_outlier = 1 and counts_for_revenue = 0 on the
+ * lines of co_price_out and writes their 'outlier_price' issues; returns how many.
+ */
+function flagPriceOutliers(db: Db, base: string, options: ResolvedOutlierOptions): number {
   // Row-value IN: a primary-key seek per flagged line (UPDATE … FROM would scan orders).
   db.exec(`
     UPDATE orders SET is_outlier = 1, counts_for_revenue = 0

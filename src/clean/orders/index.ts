@@ -5,6 +5,8 @@
  */
 export {
   cleanOrders,
+  computeOrderRules,
+  type OrderRules,
   ORDER_ISSUE_CODES,
   type CleanOrdersOptions,
   type OrderIssueCode,
