@@ -14,8 +14,10 @@
  * - "strict": the same, but addresses that differ only in their number ("lucas.taylor18",
  *   "lucas.taylor8") do not count: among namesakes that is as likely a different person.
  * - name + city: pairs of different customers (of the clean stage) that share a normalised name
- *   and city, split into same person and different people. If the first is not far larger than
- *   the second, name + city cannot be used to link what the oracle could not.
+ *   and city, split into same person and different people; and the same among the pairs where
+ *   nothing disagrees (no e-mail, phone, birth date or gender that both have and none in common).
+ *   Name + city alone is wrong far more often than right; with nothing disagreeing it is what
+ *   the clean stage still links, and this shows how much of it is the same person.
  */
 import Database from 'better-sqlite3';
 import { distance } from 'fastest-levenshtein';
@@ -29,6 +31,9 @@ interface Rec {
   readonly phoneDigits: string | null;
   readonly birthDate: string | null;
   readonly nameCity: string | null;
+  readonly name: string | null;
+  readonly city: string | null;
+  readonly gender: string | null;
 }
 
 export interface Ceiling {
@@ -37,6 +42,10 @@ export interface Ceiling {
   anyIdentifier: { recall: number; customers: number };
   strict: { recall: number; customers: number };
   nameCity: { samePersonPairs: number; differentPeoplePairs: number };
+  /** Name + city pairs of customers where no e-mail, phone, birth date or gender disagrees. */
+  nameCityAgreeing: { samePersonPairs: number; differentPeoplePairs: number };
+  /** Pairs of customers sharing a name where nothing disagrees, city included (most have no city: shop accounts). */
+  nameAgreeing: { samePersonPairs: number; differentPeoplePairs: number };
 }
 
 const pairsIn = (n: number) => (n * (n - 1)) / 2;
@@ -69,7 +78,7 @@ export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
   const db = new Database(dbPath, { readonly: true });
   const rows = db
     .prepare(
-      `SELECT m.source, m.source_id, m.customer_id, r.full_name, r.first_name, r.last_name, r.email, r.phone, r.birth_date, r.city
+      `SELECT m.source, m.source_id, m.customer_id, r.full_name, r.first_name, r.last_name, r.email, r.phone, r.birth_date, r.city, r.gender
          FROM raw_customers r
         -- CROSS JOIN fixes the order: raw_customers has no index on source_id, identity_map's key is it.
         CROSS JOIN identity_map m ON m.source = r.source AND m.source_id = r.source_id
@@ -91,6 +100,9 @@ export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
       phoneDigits: digits.length >= 9 ? digits.slice(-9) : null,
       birthDate: r.birth_date ?? null,
       nameCity: name !== '' && city ? `${name}|${city}` : null,
+      name: name !== '' ? name : null,
+      city,
+      gender: r.gender ?? null,
     };
     const list = byPerson.get(person);
     if (list === undefined) byPerson.set(person, [rec]);
@@ -110,19 +122,71 @@ export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
   }
 
   // Name + city between different customers: whom would it link, and how rightly?
-  const customers = new Map<string, { persons: Map<string, number>; keys: Set<string> }>();
+  interface CustomerTraits {
+    persons: Map<string, number>;
+    keys: Set<string>;
+    names: Set<string>;
+    values: Record<'email' | 'phone' | 'birth' | 'gender' | 'city', Set<string>>;
+  }
+  const customers = new Map<string, CustomerTraits>();
   for (const [person, recs] of byPerson) {
     for (const rec of recs) {
       let c = customers.get(rec.customerId);
-      if (c === undefined) customers.set(rec.customerId, (c = { persons: new Map(), keys: new Set() }));
+      if (c === undefined) {
+        c = { persons: new Map(), keys: new Set(), names: new Set(), values: { email: new Set(), phone: new Set(), birth: new Set(), gender: new Set(), city: new Set() } };
+        customers.set(rec.customerId, c);
+      }
       c.persons.set(person, (c.persons.get(person) ?? 0) + 1);
       if (rec.nameCity !== null) c.keys.add(rec.nameCity);
+      if (rec.email !== null) c.values.email.add(rec.email);
+      if (rec.phoneDigits !== null) c.values.phone.add(rec.phoneDigits);
+      if (rec.birthDate !== null) c.values.birth.add(rec.birthDate);
+      if (rec.gender !== null) c.values.gender.add(rec.gender);
+      if (rec.city !== null) c.values.city.add(rec.city);
+      if (rec.name !== null) c.names.add(rec.name);
     }
   }
+  const disagree = (a: CustomerTraits, b: CustomerTraits): boolean =>
+    (['email', 'phone', 'birth', 'gender'] as const).some((f) => a.values[f].size > 0 && b.values[f].size > 0 && ![...a.values[f]].some((v) => b.values[f].has(v)));
+  const all = { samePersonPairs: 0, differentPeoplePairs: 0 };
+  const agreeing = { samePersonPairs: 0, differentPeoplePairs: 0 };
+  const nameAgreeing = { samePersonPairs: 0, differentPeoplePairs: 0 };
+  const cityDisagrees = (a: CustomerTraits, b: CustomerTraits): boolean =>
+    a.values.city.size > 0 && b.values.city.size > 0 && ![...a.values.city].some((v) => b.values.city.has(v));
+  forEachPairSharing(customers, (c) => c.keys, (a, b, same, pairs) => {
+    for (const tally of disagree(a, b) ? [all] : [all, agreeing]) {
+      tally.samePersonPairs += same;
+      tally.differentPeoplePairs += pairs - same;
+    }
+  });
+  forEachPairSharing(customers, (c) => c.names, (a, b, same, pairs) => {
+    if (disagree(a, b) || cityDisagrees(a, b)) return;
+    nameAgreeing.samePersonPairs += same;
+    nameAgreeing.differentPeoplePairs += pairs - same;
+  });
+
+  return {
+    persons: byPerson.size,
+    truePairs,
+    anyIdentifier: { recall: any.pairs / truePairs, customers: any.customers },
+    strict: { recall: strict.pairs / truePairs, customers: strict.customers },
+    nameCity: all,
+    nameCityAgreeing: agreeing,
+    nameAgreeing,
+  };
+}
+
+/**
+ * Each pair of different customers sharing one of their keys, once, with the record pairs
+ * between them that are one person (`same`) and all their record pairs (`pairs`).
+ */
+function forEachPairSharing<C extends { persons: Map<string, number> }>(
+  customers: ReadonlyMap<string, C>,
+  keysOf: (c: C) => Iterable<string>,
+  visit: (a: C, b: C, same: number, pairs: number) => void,
+): void {
   const byKey = new Map<string, string[]>();
-  for (const [id, c] of customers) for (const k of c.keys) byKey.set(k, [...(byKey.get(k) ?? []), id]);
-  let samePersonPairs = 0;
-  let differentPeoplePairs = 0;
+  for (const [id, c] of customers) for (const k of keysOf(c)) byKey.set(k, [...(byKey.get(k) ?? []), id]);
   const counted = new Set<string>();
   for (const ids of byKey.values()) {
     for (let i = 0; i < ids.length; i++) {
@@ -132,27 +196,18 @@ export function identityCeiling(dbPath: string, truthDir: string): Ceiling {
         counted.add(key);
         const a = customers.get(ids[i]!)!;
         const b = customers.get(ids[j]!)!;
-        let all = 0;
+        let pairs = 0;
         let same = 0;
         for (const [p, n] of a.persons) {
           for (const [q, m] of b.persons) {
-            all += n * m;
+            pairs += n * m;
             if (p === q) same += n * m;
           }
         }
-        samePersonPairs += same;
-        differentPeoplePairs += all - same;
+        visit(a, b, same, pairs);
       }
     }
   }
-
-  return {
-    persons: byPerson.size,
-    truePairs,
-    anyIdentifier: { recall: any.pairs / truePairs, customers: any.customers },
-    strict: { recall: strict.pairs / truePairs, customers: strict.customers },
-    nameCity: { samePersonPairs, differentPeoplePairs },
-  };
 }
 
 if (process.argv[1]?.endsWith('identity-ceiling.js')) {
@@ -167,4 +222,6 @@ if (process.argv[1]?.endsWith('identity-ceiling.js')) {
   console.log(`oracle, any shared identifier:  recall ${c.anyIdentifier.recall.toFixed(4)}  customers ${c.anyIdentifier.customers} (+${excess(c.anyIdentifier.customers)})`);
   console.log(`oracle, strict:                 recall ${c.strict.recall.toFixed(4)}  customers ${c.strict.customers} (+${excess(c.strict.customers)})`);
   console.log(`name + city across customers:   same person ${c.nameCity.samePersonPairs} record pairs, different people ${c.nameCity.differentPeoplePairs}`);
+  console.log(`  … where nothing disagrees:    same person ${c.nameCityAgreeing.samePersonPairs} record pairs, different people ${c.nameCityAgreeing.differentPeoplePairs}`);
+  console.log(`name alone, nothing disagrees:  same person ${c.nameAgreeing.samePersonPairs} record pairs, different people ${c.nameAgreeing.differentPeoplePairs}`);
 }

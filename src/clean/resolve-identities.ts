@@ -24,8 +24,10 @@ export interface IdentityStats {
   records: number;
   duplicateSourceIds: number;
   candidatePairs: number;
-  /** What the cluster guards refused: merges of disagreeing same-source records (b), weak chains (c), ambiguous records left alone (d). */
-  guarded: { sameSource: number; weakLink: number; ambiguousRecords: number };
+  /** What the cluster guards refused: merges of disagreeing same-source records (b), weak chains (c), ambiguous records left alone (d), groups that disagree as wholes (e). */
+  guarded: { sameSource: number; weakLink: number; ambiguousRecords: number; wholeGroups: number };
+  /** The estimated priors: probability that two records of different sources, or of one source, are one person. */
+  priors: { acrossSources: number; withinSource: number };
   linkedPairs: number;
   customers: number;
   idOnlyCustomers: number;
@@ -235,7 +237,9 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
       sameSource: linkage.clusters.rejectedSameSource,
       weakLink: linkage.clusters.rejectedWeakLink,
       ambiguousRecords: linkage.clusters.ambiguousRecords ?? 0,
+      wholeGroups: linkage.clusters.rejectedProfile,
     },
+    priors: { acrossSources: linkage.model.prior, withinSource: linkage.model.priorWithinSource ?? linkage.model.prior },
     linkedPairs,
     customers: members.length + idOnly.length,
     idOnlyCustomers: idOnly.length,

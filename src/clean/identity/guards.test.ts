@@ -135,3 +135,62 @@ describe('clusterPairs guard (d): ambiguous records', () => {
     expect([...clusterPairs(input(12, 10), { ambiguityMarginBits: null }).clusterOf]).toEqual([0, 0, 1]);
   });
 });
+
+describe('clusterPairs guard (e): groups compared as wholes', () => {
+  // Two comparisons: name and e-mail. Records 0 (crm) and 1 (shop) are person A: same name and
+  // e-mail. Records 2 (crm) and 3 (shop) are B, a namesake with another e-mail. Record 4
+  // (loyalty) has only the name and links to A's shop account (1–4) and to B's crm (2–4). The
+  // groups {0,1,4} and {2,3} share the name, but every cross pair with e-mails on both sides
+  // disagrees, so the merge proposed by 2–4, which is silent on e-mail, is refused.
+  const prior = -15;
+  // evidence per pair: [name, email] (NaN = no evidence on that field)
+  const evidence = new Map<string, [number, number]>([
+    ['0,1', [10, 12]],
+    ['2,3', [10, 12]],
+    ['1,4', [16, Number.NaN]],
+    ['2,4', [16, Number.NaN]],
+    ['0,2', [10, -8]],
+    ['0,3', [10, -8]],
+    ['1,2', [10, -8]],
+    ['1,3', [10, -8]],
+    ['0,4', [10, Number.NaN]],
+    ['3,4', [10, Number.NaN]],
+  ]);
+  const weightOf = (k: string) => prior + evidence.get(k)!.filter((e) => !Number.isNaN(e)).reduce((s, e) => s + e, 0);
+  const pairs = ['0,1', '2,3', '1,4', '2,4'];
+  const input = {
+    n: 5,
+    count: pairs.length,
+    a: Int32Array.from(pairs.map((k) => Number(k.split(',')[0]))),
+    b: Int32Array.from(pairs.map((k) => Number(k.split(',')[1]))),
+    weight: Float64Array.from(pairs.map(weightOf)),
+    source: Int32Array.from([0, 1, 0, 1, 2]),
+    pairWeight: (i: number, j: number) => weightOf(`${i},${j}`),
+    priorWeight: prior,
+    comparisons: 2,
+    accumulateEvidence: (i: number, j: number, best: Float64Array) => {
+      evidence.get(`${i},${j}`)!.forEach((e, k) => {
+        if (!Number.isNaN(e) && !(e <= best[k]!)) best[k] = e;
+      });
+      return weightOf(`${i},${j}`);
+    },
+  };
+
+  it('should refuse a merge whose groups disagree on a field the linking pair does not see', () => {
+    // Without (e) the average of the cross pairs (all positive evidence: names agree) lets it through.
+    const off = clusterPairs(input, { profileGuard: false, ambiguityMarginBits: null });
+    expect(new Set(off.clusterOf).size).toBe(1);
+    const on = clusterPairs(input, { ambiguityMarginBits: null });
+    expect(on.rejectedProfile).toBeGreaterThan(0);
+    expect(on.clusterOf[0]).toBe(on.clusterOf[1]);
+    expect(on.clusterOf[2]).toBe(on.clusterOf[3]);
+    expect(on.clusterOf[0]).not.toBe(on.clusterOf[2]);
+  });
+
+  it('should then leave the record that fits both groups equally on its own (d)', () => {
+    const r = clusterPairs(input, {});
+    expect(r.ambiguous?.has(4)).toBe(true);
+    expect(r.clusterOf[4]).not.toBe(r.clusterOf[1]);
+    expect(r.clusterOf[4]).not.toBe(r.clusterOf[2]);
+  });
+});

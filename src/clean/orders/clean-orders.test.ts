@@ -4,7 +4,7 @@ import { rawColumns } from '../../store/raw-tables.js';
 import { migrate } from '../../store/migrations.js';
 import { FxError } from '../normalize/money.js';
 import { cleanEvents } from './clean-events.js';
-import { cleanOrders } from './clean-orders.js';
+import { cleanOrders, computeOrderRules } from './clean-orders.js';
 
 type Db = Database.Database;
 
@@ -217,6 +217,19 @@ describe('cleanOrders and cleanEvents', () => {
     expect(second).toEqual(first);
     expect([db.prepare('SELECT * FROM orders ORDER BY source, line').all(), issues(db)]).toEqual(snapshot);
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_temp_master WHERE name LIKE 'co\\_%' ESCAPE '\\'`).get()).toEqual({ n: 0 });
+  });
+
+  it('should compute its rule tables from the raw tables alone, so another connection or thread can', () => {
+    const rules = computeOrderRules(db, { baseCurrency: 'CNY' });
+    expect(rules.duplicates.length + rules.priceOutliers.length).toBeGreaterThan(0);
+    // What the clean stage writes before and around the rules changes nothing in them.
+    cleanOrders(db, { baseCurrency: 'CNY' }, rules);
+    db.exec(`DELETE FROM identity_map; INSERT INTO data_issues VALUES ('clean', 'orders', 99, 'duplicate_line', 'x')`);
+    expect(computeOrderRules(db, { baseCurrency: 'CNY' })).toEqual(rules);
+    // And the lines written with rules computed beforehand are those written without.
+    const given = [cleanOrders(db, { baseCurrency: 'CNY' }, rules), db.prepare('SELECT * FROM orders ORDER BY source, line').all(), issues(db)];
+    const own = [cleanOrders(db, { baseCurrency: 'CNY' }), db.prepare('SELECT * FROM orders ORDER BY source, line').all(), issues(db)];
+    expect(given).toEqual(own);
   });
 
   it('should leave the data issues of other sources and codes alone', () => {
