@@ -9,6 +9,9 @@ import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions } from './orders/index.js';
 import { startOrderRules } from './orders/order-rules-thread.js';
 
+/** Page cache of the clean stage's connection, in MiB. */
+const CLEAN_CACHE_MIB = 128;
+
 export const cleanStage: Stage = {
   name: 'clean',
   description: 'normalise, resolve identities into golden customers, clean orders and events',
@@ -27,56 +30,72 @@ export const cleanStage: Stage = {
     cleanConfigOf(pipeline);
   },
   async run(context: StageContext) {
-    const { db, pipeline, logger, runId } = context;
-    const config = cleanConfigOf(pipeline);
-    db.exec(`DELETE FROM data_issues WHERE stage = 'clean'`);
-    const ordersOptions: CleanOrdersOptions = {
-      baseCurrency: pipeline.config.base_currency,
-      dropExactDuplicates: config.orders.drop_exact_duplicates,
-      outlier: {
-        quantityFloor: config.outliers.quantity_floor,
-        iqrMultiplier: config.outliers.iqr_multiplier,
-        priceRatio: config.outliers.price_ratio,
-        priceMinSkuLines: config.outliers.price_min_sku_lines,
-      },
-    };
-    // The orders' rule tables depend on the raw tables alone: another thread works them out
-    // while this one resolves identities (they need nothing from each other).
-    const rulesStart = performance.now();
-    const pendingRules = db.memory ? undefined : startOrderRules(db.name, ordersOptions);
-    pendingRules?.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
-
-    const identity = resolveIdentities(db, pipeline, config, runId);
-    logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
-
-    // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
-    const orderTimings: Record<string, number> = {};
-    let lap = performance.now();
-    const rules = pendingRules === undefined ? computeOrderRules(db, ordersOptions) : await pendingRules;
-    // rules: time from the start of the rules thread (or on this thread) until they are here.
-    orderTimings[pendingRules === undefined ? 'rules' : 'rules_thread'] = Math.round(performance.now() - (pendingRules === undefined ? lap : rulesStart));
-    lap = performance.now();
-    const orders = cleanOrders(
-      db,
-      {
-        ...ordersOptions,
-        onStep: (step) => {
-          const now = performance.now();
-          orderTimings[step] = Math.round(now - lap);
-          lap = now;
-        },
-      },
-      rules,
-    );
-    logger.info({ orders }, 'orders cleaned');
-    const eventsStart = performance.now();
-    const events = cleanEvents(db);
-    const eventsMs = Math.round(performance.now() - eventsStart);
-    logger.info({ events }, 'events cleaned');
-
-    const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
-    const rowsIn = identity.records + orders.linesIn + events.linesIn;
-    const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-    return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+    const { db } = context;
+    // clean rewrites every order and event line in one transaction: a larger page cache keeps
+    // the rewrite and its index builds from spilling (retail-20k: about 1 s faster than 64 MiB;
+    // 256 MiB gains nothing more). Bounded, so the 200,000-person run stays under 1.5 GB.
+    const cacheMiB = Number(process.env['PERSONA_CLEAN_CACHE_MIB'] ?? CLEAN_CACHE_MIB);
+    const previousCache = db.pragma('cache_size', { simple: true }) as number;
+    db.pragma(`cache_size = -${cacheMiB * 1024}`);
+    try {
+      return await runClean(context);
+    } finally {
+      db.pragma(`cache_size = ${previousCache}`);
+    }
   },
 };
+
+/** The work of the clean stage (see the top of this file); run sets the page cache around it. */
+async function runClean(context: StageContext) {
+  const { db, pipeline, logger, runId } = context;
+  const config = cleanConfigOf(pipeline);
+  db.exec(`DELETE FROM data_issues WHERE stage = 'clean'`);
+  const ordersOptions: CleanOrdersOptions = {
+    baseCurrency: pipeline.config.base_currency,
+    dropExactDuplicates: config.orders.drop_exact_duplicates,
+    outlier: {
+      quantityFloor: config.outliers.quantity_floor,
+      iqrMultiplier: config.outliers.iqr_multiplier,
+      priceRatio: config.outliers.price_ratio,
+      priceMinSkuLines: config.outliers.price_min_sku_lines,
+    },
+  };
+  // The orders' rule tables depend on the raw tables alone: another thread works them out
+  // while this one resolves identities (they need nothing from each other).
+  const rulesStart = performance.now();
+  const pendingRules = db.memory ? undefined : startOrderRules(db.name, ordersOptions);
+  pendingRules?.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+
+  const identity = resolveIdentities(db, pipeline, config, runId);
+  logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
+
+  // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
+  const orderTimings: Record<string, number> = {};
+  let lap = performance.now();
+  const rules = pendingRules === undefined ? computeOrderRules(db, ordersOptions) : await pendingRules;
+  // rules: time from the start of the rules thread (or on this thread) until they are here.
+  orderTimings[pendingRules === undefined ? 'rules' : 'rules_thread'] = Math.round(performance.now() - (pendingRules === undefined ? lap : rulesStart));
+  lap = performance.now();
+  const orders = cleanOrders(
+    db,
+    {
+      ...ordersOptions,
+      onStep: (step) => {
+        const now = performance.now();
+        orderTimings[step] = Math.round(now - lap);
+        lap = now;
+      },
+    },
+    rules,
+  );
+  logger.info({ orders }, 'orders cleaned');
+  const eventsStart = performance.now();
+  const events = cleanEvents(db);
+  const eventsMs = Math.round(performance.now() - eventsStart);
+  logger.info({ events }, 'events cleaned');
+
+  const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
+  const rowsIn = identity.records + orders.linesIn + events.linesIn;
+  const rowsOut = identity.customers + orders.linesOut + events.linesOut;
+  return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+}

@@ -209,7 +209,12 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
       Math.round(weight * 1e6) / 1e6,
       Math.round(probability * 1e9) / 1e9,
       linked,
-      JSON.stringify({ fields: evidence, shared_contact_only: explanation.sharedContactOnly || undefined, not_linked_because: notLinkedBecause }),
+      JSON.stringify({
+        prior: Math.round(explanation.priorWeight * 1000) / 1000,
+        fields: evidence,
+        shared_contact_only: explanation.sharedContactOnly || undefined,
+        not_linked_because: notLinkedBecause,
+      }),
     );
   }
   insertPair.flush();

@@ -28,7 +28,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     migrate(db);
   }
-  db.pragma(`cache_size = -${(options.cacheMiB ?? 256) * 1024}`);
+  db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
   return db;
 }
 

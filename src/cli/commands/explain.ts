@@ -16,6 +16,8 @@ export interface ExplainFlags {
 }
 
 interface Evidence {
+  /** log2 prior odds of the pair: within one source or across sources (absent in databases cleaned before 0.1 added it). */
+  prior?: number;
   fields: { field: string; level: string; weight: number; tf?: boolean }[];
   shared_contact_only?: boolean;
   /** Why a pair at or above the threshold is not in one customer (clean's cluster guards). */
@@ -95,14 +97,15 @@ export async function explainCommand(kind: string, id: string, flags: ExplainFla
         ]),
       ),
     );
-    out.push('', 'why they were linked (log2 Bayes factor per field; above 0 is evidence for a match):');
+    out.push('', 'why they were linked (weight = prior log2 odds + log2 Bayes factor per field; above 0 is evidence for a match):');
     if (found.pairs.length === 0) out.push('  (a single record: nothing to link)');
     for (const p of found.pairs) {
       const verdict = p.linked ? 'linked' : 'not linked';
       out.push(
         `  ${p.left_source}:${p.left_id} ~ ${p.right_source}:${p.right_id}  weight ${p.match_weight.toFixed(2)}  probability ${p.match_probability.toFixed(4)}  ${verdict}${p.evidence.shared_contact_only ? '  (one shared contact only: guarded)' : ''}${NOT_LINKED_REASON[p.evidence.not_linked_because ?? ''] ?? ''}`,
       );
-      out.push(`    ${p.evidence.fields.map((f) => `${f.field}=${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}${f.tf ? ', term-frequency adjusted' : ''})`).join('  ')}`);
+      const prior = p.evidence.prior === undefined ? '' : `prior ${p.evidence.prior.toFixed(2)}  `;
+      out.push(`    ${prior}${p.evidence.fields.map((f) => `${f.field}=${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(2)}${f.tf ? ', term-frequency adjusted' : ''})`).join('  ')}`);
     }
     out.push('', 'golden record (value ← source record, by rule):');
     out.push(
