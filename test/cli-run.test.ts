@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { persona, REPO } from './helpers/cli.js';
 import { tableHashes } from './helpers/table-hash.js';
+import Database from 'better-sqlite3';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'persona-cli-'));
@@ -49,6 +50,24 @@ describe('persona run', () => {
     expect(persona(['run', 'pipelines/demo.yml', '--db', a]).status).toBe(0);
     expect(persona(['run', 'pipelines/demo.yml', '--db', b]).status).toBe(0);
     expect(tableHashes(a)).toEqual(tableHashes(b));
+  });
+
+  it('gives the same tables whether clean computes the orders rules in a worker thread or not', () => {
+    const threaded = join(tempDir(), 'threaded.db');
+    const single = join(tempDir(), 'single.db');
+    expect(persona(['run', 'pipelines/demo.yml', '--db', threaded]).status).toBe(0);
+    expect(persona(['run', 'pipelines/demo.yml', '--db', single], { env: { PERSONA_CLEAN_WORKERS: '0' } }).status).toBe(0);
+    const ledger = (path: string): string => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(`SELECT details FROM stage_runs WHERE stage = 'clean'`).pluck().get() as string;
+      } finally {
+        db.close();
+      }
+    };
+    expect(JSON.parse(ledger(threaded)).orders.timingsMs).toHaveProperty('rules_thread');
+    expect(JSON.parse(ledger(single)).orders.timingsMs).toHaveProperty('rules');
+    expect(tableHashes(threaded)).toEqual(tableHashes(single));
   });
 
   it('re-runs collect when a source file changes, and status says so first', () => {
