@@ -152,6 +152,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
           ledger.completeStage(runId, stage.name, result);
           return result;
         });
+        ledger.markCommitted(runId, stage.name);
         const durationMs = Date.now() - started;
         deps.logger.info({ stage: stage.name, rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs }, `${stage.name}: done`);
         reports.push({ stage: stage.name, status: 'success', rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs });

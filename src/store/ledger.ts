@@ -112,6 +112,21 @@ export class Ledger {
       );
   }
 
+  /**
+   * After the stage's transaction committed: finished_at and duration_ms move to now, so the
+   * ledger's duration includes writing the outputs to disk (COMMIT and its checkpoint: seconds on
+   * millions of rows). Its own small transaction: if the process dies before it, the stage stays a
+   * success with the time measured before COMMIT.
+   */
+  markCommitted(runId: number, stage: string): void {
+    const finished = this.clock();
+    const row = this.db.prepare('SELECT started_at FROM stage_runs WHERE run_id = ? AND stage = ?').get(runId, stage) as { started_at: string } | undefined;
+    if (row === undefined) return;
+    this.db
+      .prepare(`UPDATE stage_runs SET finished_at = ?, duration_ms = ? WHERE run_id = ? AND stage = ? AND status = 'success'`)
+      .run(finished.toISOString(), finished.getTime() - Date.parse(row.started_at), runId, stage);
+  }
+
   failStage(runId: number, stage: string, error: string): void {
     const finished = this.clock();
     const row = this.db.prepare('SELECT started_at FROM stage_runs WHERE run_id = ? AND stage = ?').get(runId, stage) as { started_at: string } | undefined;
