@@ -34,9 +34,8 @@ export const cleanStage: Stage = {
     // clean rewrites every order and event line in one transaction: a larger page cache keeps
     // the rewrite and its index builds from spilling (retail-20k: about 1 s faster than 64 MiB;
     // 256 MiB gains nothing more). Bounded, so the 200,000-person run stays under 1.5 GB.
-    const cacheMiB = Number(process.env['PERSONA_CLEAN_CACHE_MIB'] ?? CLEAN_CACHE_MIB);
     const previousCache = db.pragma('cache_size', { simple: true }) as number;
-    db.pragma(`cache_size = -${cacheMiB * 1024}`);
+    db.pragma(`cache_size = -${CLEAN_CACHE_MIB * 1024}`);
     try {
       return await runClean(context);
     } finally {
