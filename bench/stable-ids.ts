@@ -54,7 +54,16 @@ function scratchPipeline(pipelinePath: string): { pipeline: string; customerFile
     copies.set(source.name, to);
   }
   let yaml = readFileSync(pipelinePath, 'utf8');
-  for (const source of config.sources) yaml = yaml.replace(`path: ${source.path}`, `path: ${copies.get(source.name)}`);
+  for (const source of config.sources) {
+    const from = `path: ${source.path}`;
+    if (!yaml.includes(from)) throw new Error(`${pipelinePath}: cannot find "${from}" to point it at the copy (write paths unquoted)`);
+    yaml = yaml.replace(from, `path: ${copies.get(source.name)}`);
+  }
+  const first = config.sources.find((s) => s.kind === 'customers');
+  // The held-back rows are cut out of the first customers file as text.
+  if (first === undefined || first.encoding.toLowerCase() !== 'utf-8' || readFileSync(first.absolutePath).subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))) {
+    throw new Error(`${pipelinePath}: the first customers source must be a plain UTF-8 CSV file (it is where the records are held back)`);
+  }
   const pipeline = join(dir, 'pipeline.yml');
   writeFileSync(pipeline, yaml.replace(/^database: .*$/m, `database: ${join(dir, 'bench.db')}`));
   return { pipeline, customerFiles: config.sources.filter((s) => s.kind === 'customers').map((s) => copies.get(s.name)!) };

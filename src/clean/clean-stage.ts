@@ -4,10 +4,10 @@
  */
 import type { Stage, StageContext } from '../pipeline/stage.js';
 import type { Pipeline } from '../config/load.js';
-import { cleanConfigOf } from './clean-config.js';
+import { cleanConfigOf, type CleanConfig } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
-import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions } from './orders/index.js';
-import { startOrderRules } from './orders/order-rules-thread.js';
+import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
+import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
 
 /** Page cache of the clean stage's connection, in MiB. */
 const CLEAN_CACHE_MIB = 128;
@@ -46,7 +46,7 @@ export const cleanStage: Stage = {
 
 /** The work of the clean stage (see the top of this file); run sets the page cache around it. */
 async function runClean(context: StageContext) {
-  const { db, pipeline, logger, runId } = context;
+  const { db, pipeline } = context;
   const config = cleanConfigOf(pipeline);
   db.exec(`DELETE FROM data_issues WHERE stage = 'clean'`);
   const ordersOptions: CleanOrdersOptions = {
@@ -63,7 +63,22 @@ async function runClean(context: StageContext) {
   // while this one resolves identities (they need nothing from each other).
   const rulesStart = performance.now();
   const pendingRules = db.memory ? undefined : startOrderRules(db.name, ordersOptions);
-  pendingRules?.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+  try {
+    return await cleanWithRules(context, config, ordersOptions, pendingRules, rulesStart);
+  } finally {
+    pendingRules?.terminate(); // a failure before the rules were used: do not leave the thread scanning
+  }
+}
+
+/** Identities, then orders with the rules (from the thread, else computed here), then events. */
+async function cleanWithRules(
+  context: StageContext,
+  config: CleanConfig,
+  ordersOptions: CleanOrdersOptions,
+  pendingRules: PendingOrderRules | undefined,
+  rulesStart: number,
+) {
+  const { db, pipeline, logger, runId } = context;
 
   const identity = resolveIdentities(db, pipeline, config, runId);
   logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
@@ -71,9 +86,20 @@ async function runClean(context: StageContext) {
   // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
   const orderTimings: Record<string, number> = {};
   let lap = performance.now();
-  const rules = pendingRules === undefined ? computeOrderRules(db, ordersOptions) : await pendingRules;
-  // rules: time from the start of the rules thread (or on this thread) until they are here.
-  orderTimings[pendingRules === undefined ? 'rules' : 'rules_thread'] = Math.round(performance.now() - (pendingRules === undefined ? lap : rulesStart));
+  let rules: OrderRules;
+  if (pendingRules === undefined) {
+    rules = computeOrderRules(db, ordersOptions);
+    orderTimings['rules'] = Math.round(performance.now() - lap);
+  } else {
+    // From the start of the thread until its rules are here. If the thread fails (it could not
+    // open the file, ran out of memory), this thread computes them: a data error then surfaces
+    // here with its own type.
+    rules = await pendingRules.rules.catch((error: unknown) => {
+      logger.warn({ err: error }, 'the orders rules thread failed; computing the rules on the main thread');
+      return computeOrderRules(db, ordersOptions);
+    });
+    orderTimings['rules_thread'] = Math.round(performance.now() - rulesStart);
+  }
   lap = performance.now();
   const orders = cleanOrders(
     db,

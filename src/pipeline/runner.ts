@@ -152,7 +152,12 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
           ledger.completeStage(runId, stage.name, result);
           return result;
         });
-        ledger.markCommitted(runId, stage.name);
+        try {
+          ledger.markCommitted(runId, stage.name);
+        } catch (error) {
+          // The outputs and 'success' are committed; only the timing update was lost.
+          deps.logger.warn({ stage: stage.name, err: error }, `${stage.name}: could not record the time of its commit`);
+        }
         const durationMs = Date.now() - started;
         deps.logger.info({ stage: stage.name, rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs }, `${stage.name}: done`);
         reports.push({ stage: stage.name, status: 'success', rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs });

@@ -29,17 +29,23 @@ export interface ClusterInput {
   readonly source: Int32Array;
   /** Weight of any record pair (for cross pairs that are not candidate pairs). */
   readonly pairWeight: (i: number, j: number) => number;
-  /** Prior weight included in every pair weight (evidence = weight − priorWeight). Default 0. */
+  /** Prior weight included in the weight of a pair across sources (evidence = weight − prior). Default 0. */
   readonly priorWeight?: number;
-  /** Prior weight of a given pair, when it depends on the pair (within or across sources). Default: priorWeight. */
-  readonly priorWeightOf?: (i: number, j: number) => number;
+  /** Prior weight included in the weight of a pair within one source. Default: priorWeight. */
+  readonly priorWeightWithinSource?: number;
+  /** Guard (e); without it (e) is off. */
+  readonly profile?: ProfileEvidence;
+}
+
+/** What guard (e) needs: per-comparison evidence of any record pair. */
+export interface ProfileEvidence {
+  /** Number of comparisons (the length of `best`). */
+  readonly comparisons: number;
   /**
-   * For guard (e): the weight of (i, j), and for each comparison k, best[k] = max(best[k], its
-   * evidence) when (i, j) has evidence on k (NaN in best means none yet). Without it, (e) is off.
+   * The weight of (i, j), and for each comparison k on which (i, j) has evidence,
+   * best[k] = max(best[k], that evidence); NaN in best means no evidence yet.
    */
-  readonly accumulateEvidence?: (i: number, j: number, best: Float64Array) => number;
-  /** Number of comparisons (length of `best`). */
-  readonly comparisons?: number;
+  accumulate(i: number, j: number, best: Float64Array): number;
 }
 
 export interface ClusterResult {
@@ -81,7 +87,7 @@ export function clusterPairs(input: ClusterInput, options: ClusterOptions = {}):
 /**
  * Records whose best edge into another cluster is within `margin` bits of their best edge inside
  * their own cluster. An edge into another cluster exists only when the merge it proposed was
- * refused by guard (b) or (c): the two clusters are different people by the evidence.
+ * refused by guard (b), (c) or (e): the two clusters are different people by the evidence.
  */
 export function ambiguousRecords(input: ClusterInput, clusterOf: Int32Array, threshold: number, margin: number): Set<number> {
   const { n, count, a, b, weight } = input;
@@ -106,9 +112,11 @@ export function ambiguousRecords(input: ClusterInput, clusterOf: Int32Array, thr
 function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: ReadonlySet<number> | null): ClusterResult {
   const { n, count, a, b, weight, source, pairWeight } = input;
   const threshold = thresholdWeightOf(options);
-  const priorOf = input.priorWeightOf ?? (() => input.priorWeight ?? 0);
-  const accumulate = options.profileGuard === false ? undefined : input.accumulateEvidence;
-  const best = new Float64Array(input.comparisons ?? 0);
+  const across = input.priorWeight ?? 0;
+  const within = input.priorWeightWithinSource ?? across;
+  const priorOf = (i: number, j: number): number => (source[i] === source[j] ? within : across);
+  const profile = options.profileGuard === false ? undefined : input.profile;
+  const best = new Float64Array(profile?.comparisons ?? 0);
   const sameSourceMin = options.sameSourceMinEvidence === undefined ? 0 : options.sameSourceMinEvidence;
   const minAverage = options.minAverageWeight === undefined ? 0 : options.minAverageWeight;
   const maxCross = options.maxCrossPairs ?? 2500;
@@ -140,7 +148,8 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
   let rejectedSameSource = 0;
   let rejectedWeakLink = 0;
   let rejectedProfile = 0;
-  const guarded = sameSourceMin !== null || minAverage !== null;
+  const guarded = sameSourceMin !== null || minAverage !== null || profile !== undefined;
+  const sources = new SourceSets(source, parent);
 
   for (let e = 0; e < edgeCount; e++) {
     const p = edges[e]!;
@@ -155,14 +164,17 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
       let pairs = 0;
       let minEvidence = Infinity;
       let ok = true;
-      let sameSourcePair = false;
-      best.fill(Number.NaN);
+      // The edge's own pair first: when the cross pairs are capped at maxCross, (e) still sees it.
+      if (profile !== undefined) {
+        best.fill(Number.NaN);
+        profile.accumulate(Math.min(a[p]!, b[p]!), Math.max(a[p]!, b[p]!), best);
+      }
       outer: for (let x = ra; x !== -1; x = next[x]!) {
         for (let y = rb; y !== -1; y = next[y]!) {
-          const [i, j] = x < y ? [x, y] : [y, x];
-          const w = accumulate !== undefined ? accumulate(i, j, best) : x === a[p]! && y === b[p]! ? weight[p]! : pairWeight(i, j);
+          const i = x < y ? x : y;
+          const j = x < y ? y : x;
+          const w = profile !== undefined ? profile.accumulate(i, j, best) : x === a[p]! && y === b[p]! ? weight[p]! : pairWeight(i, j);
           const prior = priorOf(i, j);
-          if (source[x] === source[y]) sameSourcePair = true;
           if (sameSourceMin !== null && source[x] === source[y] && w - prior < sameSourceMin) {
             ok = false;
             rejectedSameSource++;
@@ -186,11 +198,10 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
       // own pair is silent on it (the record that links them has no e-mail; the rest of the two
       // clusters have different ones). Its prior is that of a pair within one source when the
       // merge gives someone a second record in a system: that is rarer than a record in another.
-      if (ok && accumulate !== undefined) {
-        const [x0, y0] = sameSourcePair ? firstSameSourcePair(ra, rb, next, source) : [a[p]!, b[p]!];
-        let profile = priorOf(x0, y0);
-        for (let k = 0; k < best.length; k++) if (!Number.isNaN(best[k]!)) profile += best[k]!;
-        if (profile < threshold) {
+      if (ok && profile !== undefined) {
+        let whole = sources.overlap(ra, rb, next) ? within : priorOf(a[p]!, b[p]!);
+        for (let k = 0; k < best.length; k++) if (!Number.isNaN(best[k]!)) whole += best[k]!;
+        if (whole < threshold) {
           ok = false;
           rejectedProfile++;
         }
@@ -205,6 +216,7 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
     }
     // Union by size; concatenate member lists.
     if (size[ra]! < size[rb]!) [ra, rb] = [rb, ra];
+    sources.merge(ra, rb);
     parent[rb] = ra;
     size[ra]! += size[rb]!;
     next[tail[ra]!] = rb;
@@ -232,10 +244,34 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
   };
 }
 
-/** Some cross pair of the clusters rooted at ra and rb whose records share a source. */
-function firstSameSourcePair(ra: number, rb: number, next: Int32Array, source: Int32Array): [number, number] {
-  for (let x = ra; x !== -1; x = next[x]!) for (let y = rb; y !== -1; y = next[y]!) if (source[x] === source[y]) return [x, y];
-  throw new Error('no same-source pair');
+/**
+ * The sources present in each cluster, kept at its root: a bit per source while there are at
+ * most 31 of them, else found by walking the member lists.
+ */
+class SourceSets {
+  readonly #masks: Int32Array | null;
+  readonly #source: Int32Array;
+
+  constructor(source: Int32Array, roots: Int32Array) {
+    this.#source = source;
+    let max = -1;
+    for (let i = 0; i < source.length; i++) max = Math.max(max, source[i]!);
+    this.#masks = max < 31 ? Int32Array.from(roots, (_, i) => 1 << source[i]!) : null;
+  }
+
+  /** Whether the clusters rooted at ra and rb hold records of one source. */
+  overlap(ra: number, rb: number, next: Int32Array): boolean {
+    if (this.#masks !== null) return (this.#masks[ra]! & this.#masks[rb]!) !== 0;
+    const seen = new Set<number>();
+    for (let x = ra; x !== -1; x = next[x]!) seen.add(this.#source[x]!);
+    for (let y = rb; y !== -1; y = next[y]!) if (seen.has(this.#source[y]!)) return true;
+    return false;
+  }
+
+  /** rb's cluster joins ra's. */
+  merge(ra: number, rb: number): void {
+    if (this.#masks !== null) this.#masks[ra]! |= this.#masks[rb]!;
+  }
 }
 
 /** Members of each cluster, in record order. */

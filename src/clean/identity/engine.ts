@@ -70,9 +70,8 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
       source: sourceCodes(records),
       pairWeight: (i, j) => scorer.weight(i, j),
       priorWeight: scorer.priorWeight,
-      priorWeightOf: (i, j) => scorer.priorWeightOf(i, j),
-      accumulateEvidence: (i, j, best) => scorer.accumulateEvidence(i, j, best),
-      comparisons: comparisons.length,
+      priorWeightWithinSource: scorer.priorWeightWithinSource,
+      profile: { comparisons: comparisons.length, accumulate: (i, j, best) => scorer.accumulateEvidence(i, j, best) },
     },
     spec.clustering ?? {},
   );

@@ -167,12 +167,14 @@ describe('clusterPairs guard (e): groups compared as wholes', () => {
     source: Int32Array.from([0, 1, 0, 1, 2]),
     pairWeight: (i: number, j: number) => weightOf(`${i},${j}`),
     priorWeight: prior,
-    comparisons: 2,
-    accumulateEvidence: (i: number, j: number, best: Float64Array) => {
-      evidence.get(`${i},${j}`)!.forEach((e, k) => {
-        if (!Number.isNaN(e) && !(e <= best[k]!)) best[k] = e;
-      });
-      return weightOf(`${i},${j}`);
+    profile: {
+      comparisons: 2,
+      accumulate: (i: number, j: number, best: Float64Array) => {
+        evidence.get(`${i},${j}`)!.forEach((e, k) => {
+          if (!Number.isNaN(e) && !(e <= best[k]!)) best[k] = e;
+        });
+        return weightOf(`${i},${j}`);
+      },
     },
   };
 
@@ -185,6 +187,19 @@ describe('clusterPairs guard (e): groups compared as wholes', () => {
     expect(on.clusterOf[0]).toBe(on.clusterOf[1]);
     expect(on.clusterOf[2]).toBe(on.clusterOf[3]);
     expect(on.clusterOf[0]).not.toBe(on.clusterOf[2]);
+  });
+
+  it('should see the linking pair even when the cross pairs are capped', () => {
+    // Merging {0,1} with {4} through the edge 1–4, one cross pair allowed scans only 0–4, which
+    // shares just the name (−15 + 10 < 0). The edge's own evidence (+16) must still count.
+    const r = clusterPairs(input, { ambiguityMarginBits: null, maxCrossPairs: 1 });
+    expect(r.clusterOf[1]).toBe(r.clusterOf[4]);
+    expect(r.clusterOf[2]).not.toBe(r.clusterOf[4]);
+  });
+
+  it('should run with guards (b) and (c) off', () => {
+    const r = clusterPairs(input, { ambiguityMarginBits: null, sameSourceMinEvidence: null, minAverageWeight: null });
+    expect(r.rejectedProfile).toBeGreaterThan(0);
   });
 
   it('should then leave the record that fits both groups equally on its own (d)', () => {

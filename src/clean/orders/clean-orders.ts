@@ -31,21 +31,20 @@
  * quantity, no fx rate, a non-positive price or an outlier. amount is filled for every line
  * that has a rate: revenue is SUM(amount) WHERE counts_for_revenue = 1 (returns are negative).
  *
+ * The rule tables that need only the raw tables (rules 1–4) are computed in order-rules.ts; this
+ * file writes the lines with them and flags what they find.
+ *
  * The sku medians use SQLite's median() aggregate (SQLITE_ENABLE_PERCENTILE, compiled into the
  * SQLite that better-sqlite3 bundles); it holds one sku's prices at a time.
  */
 import type { Db } from '../../store/database.js';
-import { FxError, FxTable, type FxRateRow } from '../normalize/money.js';
 import { distinctSourcesSql, withIndexesRebuilt } from './sql-helpers.js';
-import {
-  quantityLimit,
-  quartilesFromHistogram,
-  resolveOutlierOptions,
-  type HistogramBucket,
-  type OutlierOptions,
-  type ResolvedOutlierOptions,
-} from './outliers.js';
-import { classifyLine, type StatusIssueCode } from './status.js';
+import { resolveOutlierOptions, type OutlierOptions, type ResolvedOutlierOptions } from './outliers.js';
+import type { StatusIssueCode } from './status.js';
+import { computeOrderRules, loadOrderRules, type OrderRules, type QuantityLimitStats } from './order-rules.js';
+import { createTempTables, dropTempTables, rawOrdersSql, type RawOrdersSql } from './order-sql.js';
+
+export { computeOrderRules, type DuplicateLines, type OrderRules, type QuantityLimitStats } from './order-rules.js';
 
 export interface CleanOrdersOptions {
   /** ISO 4217 code of the pipeline's base_currency: amounts are converted into it. */
@@ -59,16 +58,6 @@ export interface CleanOrdersOptions {
   readonly dropExactDuplicates?: boolean;
   /** Called after each step with its name, e.g. to log or time the steps. */
   readonly onStep?: (step: string) => void;
-}
-
-/** The quantity limit of one orders source (rule 4). */
-export interface QuantityLimitStats {
-  readonly source: string;
-  /** Lines the quartiles were computed over (the lines written to orders). */
-  readonly lines: number;
-  readonly q1: number;
-  readonly q3: number;
-  readonly limit: number;
 }
 
 export interface RevenueTotals {
@@ -126,60 +115,6 @@ export const ORDER_ISSUE_CODES = [
   'unknown_customer_ref',
 ] as const;
 export type OrderIssueCode = (typeof ORDER_ISSUE_CODES)[number];
-
-const TEMP_TABLES = ['co_candidate', 'co_dup', 'co_class', 'co_class_issue', 'co_fx', 'co_qty', 'co_flag', 'co_price_out'] as const;
-
-/**
- * Rows of the small tables the per-line rules join to, computed from raw_orders and raw_fx_rates
- * alone (never from orders, identity_map or anything the clean stage writes). So they can be
- * computed on another connection, in a worker thread, while identity resolution runs
- * (orders-rules-worker.ts), and then loaded into this connection's temp tables.
- */
-export interface OrderRules {
-  /** co_dup: source, line, first_line (rule 1). */
-  readonly duplicates: readonly (readonly [string, number, number])[];
-  /** co_class: status_key, sign, status, is_return, counts_for_revenue (rule 2). */
-  readonly classes: readonly (readonly [string, number, string, number, number])[];
-  /** co_class_issue: status_key, sign, code, detail. */
-  readonly classIssues: readonly (readonly [string, number, string, string])[];
-  /** co_fx: currency, order_date, rate (null: none), problem (rule 3). */
-  readonly fx: readonly (readonly [string, string, number | null, string | null])[];
-  /** co_qty: source, limit_value, limit_text (rule 4, quantity). */
-  readonly quantity: readonly (readonly [string, number, string])[];
-  /** co_price_out: source, line, unit_base, median, lines, sku (rule 4, price). */
-  readonly priceOutliers: readonly (readonly [string, number, number, number, number, string])[];
-  readonly quantityLimits: readonly QuantityLimitStats[];
-  /** Some line has no usable price (rule 3). */
-  readonly unpriced: boolean;
-}
-
-/** Computes the rule tables on `db` (read-only is enough: it writes temp tables only). */
-export function computeOrderRules(db: Db, options: CleanOrdersOptions): OrderRules {
-  const base = options.baseCurrency.trim().toUpperCase();
-  const outlier = resolveOutlierOptions(options.outlier);
-  const raw = rawOrdersSql(db);
-  dropTempTables(db);
-  try {
-    createTempTables(db);
-    if (options.dropExactDuplicates ?? true) findDuplicates(db, raw);
-    const { unpriced } = classifyDistinct(db, base, raw);
-    const quantityLimits = computeQuantityLimits(db, outlier, raw);
-    findPriceOutliers(db, base, outlier, raw);
-    const rows = <T>(sql: string): T[] => db.prepare(sql).raw().all() as T[];
-    return {
-      duplicates: rows('SELECT source, line, first_line FROM temp.co_dup ORDER BY source, line'),
-      classes: rows('SELECT status_key, sign, status, is_return, counts_for_revenue FROM temp.co_class ORDER BY status_key, sign'),
-      classIssues: rows('SELECT status_key, sign, code, detail FROM temp.co_class_issue ORDER BY status_key, sign, code'),
-      fx: rows('SELECT currency, order_date, rate, problem FROM temp.co_fx ORDER BY currency, order_date'),
-      quantity: rows('SELECT source, limit_value, limit_text FROM temp.co_qty ORDER BY source'),
-      priceOutliers: rows('SELECT source, line, unit_base, median, lines, sku FROM temp.co_price_out ORDER BY source, line'),
-      quantityLimits,
-      unpriced,
-    };
-  } finally {
-    dropTempTables(db);
-  }
-}
 
 /**
  * Replaces `orders` and the data_issues of the order sources (codes ORDER_ISSUE_CODES, stage
@@ -244,20 +179,6 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions, rules: OrderRul
   }
 }
 
-/** Fills this connection's rule temp tables with computeOrderRules' rows. */
-function loadOrderRules(db: Db, rules: OrderRules): void {
-  const load = (table: string, width: number, rows: readonly (readonly unknown[])[]): void => {
-    const insert = db.prepare(`INSERT INTO temp.${table} VALUES (${new Array<string>(width).fill('?').join(', ')})`);
-    for (const row of rows) insert.run(...row);
-  };
-  load('co_dup', 3, rules.duplicates);
-  load('co_class', 5, rules.classes);
-  load('co_class_issue', 4, rules.classIssues);
-  load('co_fx', 4, rules.fx);
-  load('co_qty', 3, rules.quantity);
-  load('co_price_out', 6, rules.priceOutliers);
-}
-
 interface OrderTotals {
   lines: number;
   completed: number;
@@ -291,47 +212,6 @@ function cents(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-/** A number as people write it: 9999, 12.5, 0.3333. */
-function fmt(x: number): string {
-  return String(Math.round(x * 10_000) / 10_000);
-}
-
-/** SQL fragments over `raw_orders r`, built from the columns the table actually has. */
-interface RawOrdersSql {
-  /** Every column but (source, line): what two lines must share to be exact duplicates. */
-  readonly columns: readonly string[];
-  /** The unit price of rule 3 (NULL when the line has none). */
-  readonly unitPrice: string;
-  /** quantity × unit price in the line currency, or the signed line_amount. */
-  readonly lineTotal: string;
-  /** The line is not a duplicate. */
-  readonly notDuplicate: string;
-  readonly statusKey: string;
-  readonly sign: string;
-}
-
-function rawOrdersSql(db: Db): RawOrdersSql {
-  const columns = (db.prepare(`SELECT name FROM pragma_table_info('raw_orders') ORDER BY cid`).pluck().all() as string[]).filter(
-    (c) => c !== 'source' && c !== 'line',
-  );
-  // A database collected before line_amount existed has no such column: read it as empty.
-  const lineAmount = columns.includes('line_amount') ? 'r.line_amount' : 'NULL';
-  const signedLineAmount = `(CASE WHEN r.quantity < 0 THEN -abs(${lineAmount}) ELSE ${lineAmount} END)`;
-  return {
-    columns,
-    // q > 0: line_amount / q (a negative amount stays negative); q < 0: |line_amount| / |q|.
-    unitPrice: `coalesce(r.unit_price, (CASE WHEN r.quantity < 0 THEN abs(${lineAmount}) ELSE ${lineAmount} END) / nullif(abs(r.quantity), 0))`,
-    lineTotal: `(CASE WHEN r.unit_price IS NOT NULL THEN r.quantity * r.unit_price ELSE ${signedLineAmount} END)`,
-    notDuplicate: 'NOT EXISTS (SELECT 1 FROM temp.co_dup d WHERE d.source = r.source AND d.line = r.line)',
-    statusKey: "coalesce(r.status, '')",
-    sign: '((r.quantity > 0) - (r.quantity < 0))',
-  };
-}
-
-function dropTempTables(db: Db): void {
-  for (const t of TEMP_TABLES) db.exec(`DROP TABLE IF EXISTS temp.${t}`);
-}
-
 function clearPreviousOutput(db: Db): void {
   db.exec('DELETE FROM orders');
   db.prepare(
@@ -341,107 +221,12 @@ function clearPreviousOutput(db: Db): void {
   ).run();
 }
 
-function createTempTables(db: Db): void {
-  db.exec(`
-    CREATE TEMP TABLE co_candidate (source TEXT NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (source, line)) WITHOUT ROWID;
-    CREATE TEMP TABLE co_dup (source TEXT NOT NULL, line INTEGER NOT NULL, first_line INTEGER NOT NULL, PRIMARY KEY (source, line)) WITHOUT ROWID;
-    CREATE TEMP TABLE co_class (
-      status_key TEXT NOT NULL, sign INTEGER NOT NULL,
-      status TEXT NOT NULL, is_return INTEGER NOT NULL, counts_for_revenue INTEGER NOT NULL,
-      PRIMARY KEY (status_key, sign)) WITHOUT ROWID;
-    CREATE TEMP TABLE co_class_issue (
-      status_key TEXT NOT NULL, sign INTEGER NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,
-      PRIMARY KEY (status_key, sign, code)) WITHOUT ROWID;
-    CREATE TEMP TABLE co_fx (currency TEXT NOT NULL, order_date TEXT NOT NULL, rate REAL, problem TEXT, PRIMARY KEY (currency, order_date)) WITHOUT ROWID;
-    CREATE TEMP TABLE co_qty (source TEXT PRIMARY KEY, limit_value REAL NOT NULL, limit_text TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TEMP TABLE co_price_out (
-      source TEXT NOT NULL, line INTEGER NOT NULL, unit_base REAL NOT NULL, median REAL NOT NULL, lines INTEGER NOT NULL, sku TEXT NOT NULL,
-      PRIMARY KEY (source, line)) WITHOUT ROWID;
-  `);
-}
-
-/**
- * Rule 1. Sorting every line on every column is slow; instead one GROUP BY on a few columns
- * (source, order_id, sku, quantity, unit_price) finds the candidate lines, and only those are
- * compared on every column. Exact duplicates share that key, so none is missed; the key is
- * narrow enough that candidates are few (retail-20k: exactly the 2 × 1,416 duplicate lines;
- * Online Retail, which has no line_no: 10,153 of 541,909).
- */
-function findDuplicates(db: Db, raw: RawOrdersSql): void {
-  db.exec(`
-    INSERT INTO temp.co_candidate (source, line)
-    SELECT g.source, j.value FROM (
-      SELECT source, json_group_array(line) AS lines FROM raw_orders
-       GROUP BY source, order_id, sku, quantity, unit_price HAVING count(*) > 1
-    ) g, json_each(g.lines) j
-  `);
-  // order_id first: it separates most lines at the first comparison.
-  const columns = ['source', 'order_id', ...raw.columns.filter((c) => c !== 'order_id')].map((c) => `r.${c}`);
-  db.exec(`
-    INSERT INTO temp.co_dup (source, line, first_line)
-    SELECT source, line, first_line FROM (
-      SELECT r.source, r.line, first_value(r.line) OVER same AS first_line, row_number() OVER same AS copy
-        FROM temp.co_candidate c CROSS JOIN raw_orders r ON r.source = c.source AND r.line = c.line
-      WINDOW same AS (PARTITION BY ${columns.join(', ')} ORDER BY r.line)
-    ) WHERE copy > 1
-  `);
-}
-
 /** Rule 1's issues: one per removed line. */
 function insertDuplicateIssues(db: Db): number {
   return db.prepare(
     `INSERT INTO data_issues (stage, source, line, code, detail)
      SELECT 'clean', source, line, 'duplicate_line', 'same as line ' || first_line FROM temp.co_dup`,
   ).run().changes;
-}
-
-/**
- * Rules 2 and 3 on the distinct (status word, quantity sign) and (currency, order date) pairs:
- * classifyLine and FxTable run once per pair, never per line. Duplicates are not excluded here
- * (a few extra pairs cost nothing; skipping the check on every line does).
- */
-function classifyDistinct(db: Db, base: string, raw: RawOrdersSql): { classIssues: boolean; unpriced: boolean } {
-  const classes = new Set<string>();
-  const days = new Set<string>();
-  let unpriced = false;
-  const distinct = db.prepare(
-    `SELECT DISTINCT ${raw.statusKey} AS status_key, ${raw.sign} AS sign,
-            coalesce(upper(trim(r.currency)), @base) AS currency, substr(r.ordered_at, 1, 10) AS order_date,
-            ${raw.unitPrice} IS NULL AS unpriced
-       FROM raw_orders r`,
-  );
-  type Row = { status_key: string; sign: number; currency: string; order_date: string; unpriced: number };
-  for (const row of distinct.iterate({ base }) as IterableIterator<Row>) {
-    classes.add(JSON.stringify([row.status_key, row.sign]));
-    days.add(JSON.stringify([row.currency, row.order_date]));
-    if (row.unpriced) unpriced = true;
-  }
-
-  const insertClass = db.prepare('INSERT INTO temp.co_class VALUES (?, ?, ?, ?, ?)');
-  const insertClassIssue = db.prepare('INSERT INTO temp.co_class_issue VALUES (?, ?, ?, ?)');
-  let classIssues = false;
-  for (const key of [...classes].sort()) {
-    const [statusKey, sign] = JSON.parse(key) as [string, number];
-    const c = classifyLine(statusKey === '' ? null : statusKey, sign);
-    insertClass.run(statusKey, sign, c.status, c.isReturn ? 1 : 0, c.countsForRevenue ? 1 : 0);
-    for (const issue of c.issues) {
-      insertClassIssue.run(statusKey, sign, issue.code, issue.detail);
-      classIssues = true;
-    }
-  }
-
-  const fx = new FxTable(db.prepare('SELECT currency, date, rate FROM raw_fx_rates ORDER BY currency, date').all() as FxRateRow[], { base });
-  const insertFx = db.prepare('INSERT INTO temp.co_fx VALUES (?, ?, ?, ?)');
-  for (const key of [...days].sort()) {
-    const [currency, date] = JSON.parse(key) as [string, string];
-    try {
-      insertFx.run(currency, date, fx.rate(currency, date), null);
-    } catch (error) {
-      if (!(error instanceof FxError)) throw error;
-      insertFx.run(currency, date, null, error.message.slice(error.code.length + 2));
-    }
-  }
-  return { classIssues, unpriced };
 }
 
 /** Rule 3: lines without a usable price are not written to orders; one issue each. */
@@ -454,45 +239,6 @@ function insertMissingPriceIssues(db: Db, raw: RawOrdersSql): number {
                  ELSE 'no unit_price and no line_amount: line not written to orders' END
        FROM raw_orders r WHERE ${raw.unitPrice} IS NULL AND ${raw.notDuplicate}`,
   ).run().changes;
-}
-
-/**
- * Rule 4, quantity: the limit of each source from the histogram of |quantity| of its kept lines.
- * One sorted pass; JavaScript holds one source's buckets (its distinct |quantity| values) at a time.
- */
-function computeQuantityLimits(db: Db, options: ResolvedOutlierOptions, raw: RawOrdersSql): QuantityLimitStats[] {
-  const histogram = db.prepare(
-    `SELECT r.source, abs(r.quantity) AS value, count(*) AS count FROM raw_orders r
-      WHERE ${raw.notDuplicate} AND ${raw.unitPrice} IS NOT NULL
-      GROUP BY r.source, abs(r.quantity) ORDER BY r.source, value`,
-  );
-  const insert = db.prepare('INSERT INTO temp.co_qty VALUES (?, ?, ?)');
-  const limits: QuantityLimitStats[] = [];
-  const finish = (source: string, buckets: HistogramBucket[]): void => {
-    const n = buckets.reduce((sum, b) => sum + b.count, 0);
-    const quartiles = quartilesFromHistogram(buckets, n);
-    if (quartiles === null) return;
-    const limit = quantityLimit(quartiles, options);
-    const iqr = quartiles.q3 - quartiles.q1;
-    insert.run(
-      source,
-      limit,
-      `limit ${fmt(limit)} = max(floor ${fmt(options.quantityFloor)}, Q3 ${fmt(quartiles.q3)} + ${fmt(options.iqrMultiplier)} × IQR ${fmt(iqr)}) of |quantity| over ${n} lines`,
-    );
-    limits.push({ source, lines: n, q1: quartiles.q1, q3: quartiles.q3, limit });
-  };
-  let source: string | null = null;
-  let buckets: HistogramBucket[] = [];
-  for (const row of histogram.iterate() as IterableIterator<{ source: string; value: number; count: number }>) {
-    if (row.source !== source) {
-      if (source !== null) finish(source, buckets);
-      source = row.source;
-      buckets = [];
-    }
-    buckets.push({ value: row.value, count: row.count });
-  }
-  if (source !== null) finish(source, buckets);
-  return limits;
 }
 
 /** unit_price < 0 anywhere, or 0 on a line that is not a return (rule 3). */
@@ -598,29 +344,6 @@ function insertLineIssues(db: Db): Map<OrderIssueCode, number> {
     ),
   );
   return counts;
-}
-
-/**
- * Rule 4, price: the median unit price in the base currency per (source, sku) over the lines
- * that will be written to orders with a rate (not duplicates, priced, sku known, price > 0),
- * then the lines more than priceRatio × above or below it, into co_price_out. From raw_orders,
- * co_dup and co_fx alone, so it needs no customer: see OrderRules.
- */
-function findPriceOutliers(db: Db, base: string, options: ResolvedOutlierOptions, raw: RawOrdersSql): void {
-  // One sort by (source, sku); median() holds one sku's prices at a time.
-  db.prepare(
-    `INSERT INTO temp.co_price_out (source, line, unit_base, median, lines, sku)
-     SELECT source, line, unit_base, median, lines, sku FROM (
-       SELECT x.source, x.line, x.sku, x.unit_price * f.rate AS unit_base,
-              median(x.unit_price * f.rate) OVER same_sku AS median, count(*) OVER same_sku AS lines
-         FROM (SELECT r.source, r.line, r.sku, ${raw.unitPrice} AS unit_price,
-                      coalesce(upper(trim(r.currency)), @base) AS currency, substr(r.ordered_at, 1, 10) AS order_date
-                 FROM raw_orders r WHERE r.sku IS NOT NULL AND ${raw.notDuplicate}) x
-        CROSS JOIN temp.co_fx f ON f.currency = x.currency AND f.order_date = x.order_date
-        WHERE x.unit_price > 0 AND f.rate IS NOT NULL
-       WINDOW same_sku AS (PARTITION BY x.source, x.sku)
-     ) WHERE lines >= @min AND (unit_base > @ratio * median OR unit_base < median / @ratio)`,
-  ).run({ base, min: options.priceMinSkuLines, ratio: options.priceRatio });
 }
 
 /**

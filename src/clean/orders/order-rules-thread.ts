@@ -15,18 +15,26 @@ function workerUrl(): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
+/** Rules being computed on another thread. */
+export interface PendingOrderRules {
+  readonly rules: Promise<OrderRules>;
+  /** Stops the thread if it is still working (the caller no longer needs its result). */
+  terminate(): void;
+}
+
 /**
  * Starts computing the rules of the database at `databasePath` on another thread. Undefined when
  * no worker can run here (a TypeScript runner, or workers turned off with PERSONA_CLEAN_WORKERS=0):
- * the caller then computes them on its own connection.
+ * the caller then computes them on its own connection. Errors cross the thread as plain Errors
+ * with the original name and message.
  */
-export function startOrderRules(databasePath: string, options: CleanOrdersOptions): Promise<OrderRules> | undefined {
+export function startOrderRules(databasePath: string, options: CleanOrdersOptions): PendingOrderRules | undefined {
   const url = process.env['PERSONA_CLEAN_WORKERS'] === '0' ? undefined : workerUrl();
   if (url === undefined) return undefined;
   const { onStep: _onStep, ...cloneable } = options; // functions do not cross threads
-  return new Promise<OrderRules>((resolve, reject) => {
-    let settled = false;
-    const worker = new Worker(url, { workerData: { databasePath, options: cloneable }, stdout: false, stderr: false });
+  const worker = new Worker(url, { workerData: { databasePath, options: cloneable }, stdout: false, stderr: false });
+  let settled = false;
+  const rules = new Promise<OrderRules>((resolve, reject) => {
     worker.on('message', (message: { type: 'done'; rules: OrderRules } | { type: 'failed'; error: SerializedError }) => {
       settled = true;
       if (message.type === 'done') resolve(message.rules);
@@ -38,6 +46,14 @@ export function startOrderRules(databasePath: string, options: CleanOrdersOption
     });
     worker.on('exit', (code) => {
       if (!settled) reject(new Error(`the orders rules thread stopped unexpectedly (exit code ${code})`));
+      settled = true;
     });
   });
+  rules.catch(() => {}); // the caller awaits it; this only keeps an early failure from being "unhandled"
+  return {
+    rules,
+    terminate() {
+      if (!settled) void worker.terminate();
+    },
+  };
 }
