@@ -12,6 +12,7 @@ import { assignStableIds, type PreviousAssignment, type SourceKey } from './iden
 import { chooseLinkage, type ComparisonSet } from './linkage/choose-spec.js';
 import type { LinkMode } from './identity/types.js';
 import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/survivorship.js';
+import { citySpellings } from './golden/city-spelling.js';
 import { collectGarbage } from '../util/collect-garbage.js';
 import { BatchInsert } from '../store/batch-insert.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
@@ -91,7 +92,8 @@ function readIdOnlyKeys(db: Db, pipeline: Pipeline): SourceKey[] {
     .all(JSON.stringify(customerSources), JSON.stringify(customerSources)) as SourceKey[];
 }
 
-function goldenValues(record: CustomerRecord): Record<GoldenField, string | number | null> {
+/** A record's candidate golden values; its city in the spelling most records use (citySpellings). */
+function goldenValues(record: CustomerRecord, cities: ReadonlyMap<string, string>): Record<GoldenField, string | number | null> {
   return {
     display_name: record.displayName,
     given_name: record.givenName,
@@ -101,7 +103,7 @@ function goldenValues(record: CustomerRecord): Record<GoldenField, string | numb
     phone: record.phone,
     birth_date: record.birthDate,
     gender: record.gender,
-    city: record.city,
+    city: record.cityKey === null ? record.city : (cities.get(record.cityKey) ?? record.city),
     country: record.country,
     consent_email: record.consentEmail,
     consent_sms: record.consentSms,
@@ -159,13 +161,14 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   const insertProvenance = new BatchInsert(db, 'customer_provenance', ['customer_id', 'field', 'value', 'source', 'source_id', 'rule']);
   const priority = config.survivorship.priority ?? pipeline.sources.map((s) => s.name);
   const { rules, defaultRule } = fieldRules(config);
+  const cities = citySpellings(records);
   members.forEach((memberIdx, c) => {
     if (c > 0 && c % 50_000 === 0) collectGarbage(); // see collect-garbage.ts
     const customerId = ids.clusterIds[c]!;
     const group = memberIdx.map((i) => records[i]!);
     for (const r of group) insertMap.add(r.source, r.sourceId, customerId);
     const golden = buildGoldenRecord(
-      group.map((r): MemberRecord => ({ source: r.source, sourceId: r.sourceId, createdAt: r.createdAt, values: goldenValues(r) })),
+      group.map((r): MemberRecord => ({ source: r.source, sourceId: r.sourceId, createdAt: r.createdAt, values: goldenValues(r, cities) })),
       GOLDEN_FIELDS,
       rules,
       { rule: defaultRule, priority },

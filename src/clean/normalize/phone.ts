@@ -15,6 +15,7 @@
  * the digits are the best identity key we have. Numbers in national format
  * (no country code) are never accepted leniently: the country is a guess there.
  */
+import { createRequire } from 'node:module';
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 
 /** Results may be shared (memoised) objects: treat them as read-only. */
@@ -71,8 +72,25 @@ export function preCleanPhone(raw: string): string | null {
   return s;
 }
 
+/**
+ * The main region of each calling code ("1" → US, "44" → GB, "7" → RU): the first one listed in
+ * libphonenumber's own metadata, the same metadata the parsing uses.
+ */
+const MAIN_REGION: ReadonlyMap<string, string> = new Map(
+  Object.entries((createRequire(import.meta.url)('libphonenumber-js/metadata.max.json') as { country_calling_codes: Record<string, string[]> }).country_calling_codes).map(
+    ([code, regions]) => [code, regions[0]!],
+  ),
+);
+
+/**
+ * The region of a number is libphonenumber's when the number is valid there. A number that is
+ * only possible (a new range, or most synthetic numbers) tells only its calling code, and for
+ * shared codes the region libphonenumber guesses from its leading digits is noise ("+1 268 …" in
+ * Antigua, "+44 1481 …" in Guernsey): the code's main region is the better guess.
+ */
 function fromParsed(p: PhoneNumber): PhoneResult {
-  return p.country === undefined ? { e164: p.number } : { e164: p.number, country: p.country };
+  const country = p.isValid() ? p.country : MAIN_REGION.get(p.countryCallingCode);
+  return country === undefined ? { e164: p.number } : { e164: p.number, country };
 }
 
 function asRegion(code: string | undefined): CountryCode | undefined {
