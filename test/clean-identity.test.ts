@@ -32,6 +32,15 @@ describe('identity resolution on the demo fixtures', () => {
     expect(explained.stdout).toContain('why they were linked');
     expect(explained.stdout).toContain('golden record');
     expect(persona(['explain', 'customer', 'C99999999', '--db', db]).status).toBe(1);
+
+    // The same customer found from one of its source records.
+    const sqlite2 = new Database(db, { readonly: true });
+    const record = sqlite2.prepare('SELECT source, source_id FROM identity_map WHERE customer_id = ? ORDER BY source, source_id LIMIT 1').get(multi.customer_id) as { source: string; source_id: string };
+    sqlite2.close();
+    const bySource = persona(['explain', 'customer', `${record.source}:${record.source_id}`, '--db', db]);
+    expect(bySource.status).toBe(0);
+    expect(bySource.stdout.split('\n')[0]).toBe(explained.stdout.split('\n')[0]);
+    expect(persona(['explain', 'customer', `${record.source}:no-such-id`, '--db', db]).status).toBe(1);
   });
 });
 

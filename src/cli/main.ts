@@ -64,7 +64,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('explain')
     .description('explain a result: "explain customer ID" shows its source records, why they were linked and where each golden value came from')
     .argument('<kind>', 'what to explain: customer')
-    .argument('<id>', 'the customer id')
+    .argument('<id>', 'a customer id (C00000042), or a source record as SOURCE:ID (crm:CRM-20017)')
     .option('--db <file>', 'SQLite database')
     .option('--pipeline <file>', 'pipeline file (its database is used)')
     .option('--json', 'print JSON', false)

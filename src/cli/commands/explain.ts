@@ -65,6 +65,17 @@ export function explainCustomer(db: Db, customerId: string) {
   return { customer, records, pairs, provenance };
 }
 
+/**
+ * The customer id behind `id`: itself when it is a customer id, else the customer of the source
+ * record `SOURCE:ID` (split at the first colon: source names have none, record ids may).
+ */
+export function resolveCustomerId(db: Db, id: string): string | undefined {
+  if (db.prepare('SELECT 1 FROM customers WHERE customer_id = ?').get(id) !== undefined) return id;
+  const colon = id.indexOf(':');
+  if (colon <= 0) return undefined;
+  return db.prepare('SELECT customer_id FROM identity_map WHERE source = ? AND source_id = ?').pluck().get(id.slice(0, colon), id.slice(colon + 1)) as string | undefined;
+}
+
 export async function explainCommand(kind: string, id: string, flags: ExplainFlags): Promise<number> {
   if (kind !== 'customer') throw new UsageError(`explain ${kind}: only "explain customer ID" exists`);
   const dbPath = flags.db ?? (flags.pipeline ? loadPipeline(flags.pipeline).databasePath : undefined);
@@ -72,16 +83,17 @@ export async function explainCommand(kind: string, id: string, flags: ExplainFla
   if (!existsSync(dbPath)) throw new UsageError(`${dbPath}: no such database`);
   const db = openDatabase(dbPath, { readonly: true });
   try {
-    const found = explainCustomer(db, id);
+    const customerId = resolveCustomerId(db, id);
+    const found = customerId === undefined ? undefined : explainCustomer(db, customerId);
     if (!found) {
-      process.stderr.write(`persona: no customer ${id} in ${dbPath}\n`);
+      process.stderr.write(`persona: no customer ${id} in ${dbPath} (give a customer id such as C00000042, or a source record as SOURCE:ID)\n`);
       return ExitCode.RuntimeFailure;
     }
     if (flags.json) {
       process.stdout.write(JSON.stringify(found, null, 2) + '\n');
       return ExitCode.Ok;
     }
-    const out: string[] = [`customer ${id}: ${found.customer.display_name ?? '(no name)'} — ${found.records.length} source record(s)`, ''];
+    const out: string[] = [`customer ${customerId}: ${found.customer.display_name ?? '(no name)'} — ${found.records.length} source record(s)`, ''];
     out.push(
       formatTable(
         ['source', 'id', 'line', 'name', 'email', 'phone', 'birth date', 'city'],
