@@ -16,7 +16,7 @@ export interface ExplainFlags {
 }
 
 interface Evidence {
-  /** log2 prior odds of the pair: within one source or across sources (absent in databases cleaned before 0.1 added it). */
+  /** log2 prior odds of the pair: within one source or across sources (absent in databases cleaned by persona 0.1). */
   prior?: number;
   fields: { field: string; level: string; weight: number; tf?: boolean }[];
   shared_contact_only?: boolean;
