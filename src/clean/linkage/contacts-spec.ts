@@ -237,6 +237,9 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         levels: [
           // Exact on the key: the same address, or for name-spelled addresses the same residue.
           { kind: 'exact' },
+          // The same address whose keys differ: one record's name has a typo, so only the other's
+          // address reads as spelled from the name ("LUO Fung" and "Fang Luo", both luo.fang69@…).
+          { kind: 'custom', label: 'same address', test: (a, b) => a.values[F.email] === b.values[F.email] },
           // Name-based addresses that differ only in their number belong to namesakes, not typos:
           // they fall to the else level (among candidate pairs 3 matches against 902 non-matches).
           // Two established providers are two addresses: typos happen in what people type, and

@@ -73,13 +73,11 @@ export function preCleanPhone(raw: string): string | null {
 }
 
 /**
- * The main region of each calling code ("1" → US, "44" → GB, "7" → RU): the first one listed in
- * libphonenumber's own metadata, the same metadata the parsing uses.
+ * The regions of each calling code, the main one first ("1" → US, AG, AI, …; "44" → GB, GG, IM,
+ * JE): libphonenumber's own metadata, the same metadata the parsing uses.
  */
-const MAIN_REGION: ReadonlyMap<string, string> = new Map(
-  Object.entries((createRequire(import.meta.url)('libphonenumber-js/metadata.max.json') as { country_calling_codes: Record<string, string[]> }).country_calling_codes).map(
-    ([code, regions]) => [code, regions[0]!],
-  ),
+const REGIONS_OF_CODE: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries((createRequire(import.meta.url)('libphonenumber-js/metadata.max.json') as { country_calling_codes: Record<string, string[]> }).country_calling_codes),
 );
 
 /**
@@ -89,8 +87,13 @@ const MAIN_REGION: ReadonlyMap<string, string> = new Map(
  * Antigua, "+44 1481 …" in Guernsey): the code's main region is the better guess.
  */
 function fromParsed(p: PhoneNumber): PhoneResult {
-  const country = p.isValid() ? p.country : MAIN_REGION.get(p.countryCallingCode);
-  return country === undefined ? { e164: p.number } : { e164: p.number, country };
+  const regions = REGIONS_OF_CODE.get(p.countryCallingCode);
+  if (regions === undefined) return p.country === undefined ? { e164: p.number } : { e164: p.number, country: p.country };
+  // A code of one region (+86, +49) says it all, and so does the main region's own guess; only
+  // another region of a shared code needs the (costly) validity check.
+  const main = regions[0]!;
+  const country = regions.length === 1 || p.country === undefined || p.country === main || !p.isValid() ? main : p.country;
+  return { e164: p.number, country };
 }
 
 function asRegion(code: string | undefined): CountryCode | undefined {
