@@ -10,7 +10,7 @@
  * - customers: ids of the first run that still name a customer holding most of the same records;
  * - identity_changes of the second run, by kind.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -116,3 +116,4 @@ console.log(`held back, then added: ${heldBack} rows of ${basename(firstCustomer
 console.log(`records:   ${kept} of ${before.size} keep their customer id (${pct(kept, before.size)})`);
 console.log(`customers: ${customersKept} of ${membersBefore.size} ids still name most of their records (${pct(customersKept, membersBefore.size)})`);
 console.log(`identity_changes of the second run: ${changes.map((c) => `${c.kind} ${c.n}`).join(', ') || 'none'}`);
+rmSync(dirname(pipeline), { recursive: true, force: true }); // the copies of the data and the database
