@@ -201,7 +201,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     if (linked === 0 && probability < MIN_STORED_PROBABILITY) continue;
     linkedPairs += linked;
     const [left, right] = records[a]!.source < records[b]!.source || (records[a]!.source === records[b]!.source && records[a]!.sourceId <= records[b]!.sourceId) ? [records[a]!, records[b]!] : [records[b]!, records[a]!];
-    const explanation = linkage.explain(a, b);
+    const explanation = linkage.explainCandidate(p);
     const evidence = explanation.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Math.round(f.weight * 1000) / 1000, tf: f.tfAdjusted || undefined }));
     const notLinkedBecause = linked === 1 || weight < linkage.clusters.thresholdWeight ? undefined : ambiguous?.has(a) || ambiguous?.has(b) ? 'ambiguous' : 'cluster_guard';
     insertPair.add(

@@ -85,6 +85,12 @@ describe('EM training on a synthetic population', () => {
     expect(result.model.training.untrained).toEqual([]);
   });
 
+  it('should explain a candidate pair from its stored levels exactly as from scratch', () => {
+    for (let p = 0; p < result.pairs.count; p += 7) {
+      expect(result.explainCandidate(p)).toEqual(result.explain(result.pairs.a[p]!, result.pairs.b[p]!));
+    }
+  });
+
   it('should be deterministic', () => {
     const again = linkRecords(data.records, spec);
     expect(again.model.prior).toBe(result.model.prior);

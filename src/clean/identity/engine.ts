@@ -32,6 +32,8 @@ export interface LinkageResult {
   readonly timings: LinkageTimings;
   /** Per-field evidence for any two records. */
   explain(a: number, b: number): PairExplanation;
+  /** The same for candidate pair p, from its stored comparison levels (no comparing again). */
+  explainCandidate(p: number): PairExplanation;
 }
 
 export interface LinkOptions {
@@ -93,5 +95,6 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
       totalMs: t5 - t0,
     },
     explain: (a, b) => scorer.explain(a, b),
+    explainCandidate: (p) => scorer.explainLevels(levels, p * comparisons.length, pairs.a[p]!, pairs.b[p]!),
   };
 }

@@ -141,8 +141,13 @@ export class PairScorer {
     const ra = this.#records[a]!;
     const rb = this.#records[b]!;
     const row = Uint8Array.from(this.#comparisons, (c) => c.compare(ra, rb));
+    return this.explainLevels(row, 0, a, b);
+  }
+
+  /** explain() from comparison levels already computed (`levels[base .. base+K)`), e.g. a candidate pair's. */
+  explainLevels(levels: Uint8Array, base: number, a: number, b: number): PairExplanation {
     const fields: FieldEvidence[] = this.#comparisons.map((c, k) => {
-      const level = row[k]!;
+      const level = levels[base + k]!;
       const tf = this.#tf[k];
       return {
         comparison: c.name,
@@ -152,7 +157,7 @@ export class PairScorer {
         tfAdjusted: tf !== null && tf !== undefined && level === c.exactLevel,
       };
     });
-    const weight = this.weightFromLevels(row, 0, a, b);
+    const weight = this.weightFromLevels(levels, base, a, b);
     return {
       a,
       b,
@@ -160,7 +165,7 @@ export class PairScorer {
       probability: probabilityFromWeight(weight),
       priorWeight: this.priorWeightOf(a, b),
       fields,
-      sharedContactOnly: this.sharedContactOnly(row, 0, a, b),
+      sharedContactOnly: this.sharedContactOnly(levels, base, a, b),
     };
   }
 }

@@ -269,7 +269,7 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
       { name: 'city', field: F.city, levels: [{ kind: 'exact' }] },
       { name: 'gender', field: F.gender, levels: [{ kind: 'exact' }] },
     ],
-    training: { seed: options.seed, uSampleSize: 150_000 },
+    training: { seed: options.seed, uSampleSize: 100_000 },
     clustering: { matchProbability: options.matchProbability },
   };
 }
