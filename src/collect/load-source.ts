@@ -7,7 +7,7 @@
  * (source, line), so the order of the inserts never shows in the tables.
  */
 import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledWorkerUrl } from '../util/worker-url.js';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
@@ -124,11 +124,6 @@ export interface LoadOptions {
   readonly onSourceDone?: (done: SourceDone) => void;
 }
 
-/** The compiled worker sits next to this module in dist/; under a TypeScript runner it does not. */
-function workerUrl(): URL | undefined {
-  const url = new URL('./collect-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
-}
 
 /** Reads and writes every source of the pipeline; returns their stats in pipeline order. */
 export async function loadSources(db: Db, pipeline: Pipeline, progress: Progress, options: LoadOptions): Promise<SourceLoadStats[]> {
@@ -149,7 +144,7 @@ export async function loadSources(db: Db, pipeline: Pipeline, progress: Progress
     rowsDone[index] = rows;
     task.update(totalBytes, totalRows);
   };
-  const url = options.tuning.workers > 0 ? workerUrl() : undefined;
+  const url = options.tuning.workers > 0 ? compiledWorkerUrl('./collect-worker.js', import.meta.url) : undefined;
   try {
     if (url === undefined) return await loadOnThisThread(pipeline, order, writers, options, advance, fileBytes);
     return await loadWithWorkers(url, pipeline, order, writers, options, advance, fileBytes);

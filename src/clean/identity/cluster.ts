@@ -149,7 +149,7 @@ function clusterOnce(input: ClusterInput, options: ClusterOptions, excluded: Rea
   let rejectedWeakLink = 0;
   let rejectedProfile = 0;
   const guarded = sameSourceMin !== null || minAverage !== null || profile !== undefined;
-  const sources = new SourceSets(source, parent);
+  const sources = new SourceSets(source);
 
   for (let e = 0; e < edgeCount; e++) {
     const p = edges[e]!;
@@ -252,11 +252,12 @@ class SourceSets {
   readonly #masks: Int32Array | null;
   readonly #source: Int32Array;
 
-  constructor(source: Int32Array, roots: Int32Array) {
+  constructor(source: Int32Array) {
     this.#source = source;
     let max = -1;
     for (let i = 0; i < source.length; i++) max = Math.max(max, source[i]!);
-    this.#masks = max < 31 ? Int32Array.from(roots, (_, i) => 1 << source[i]!) : null;
+    // Every record starts as the root of its own cluster.
+    this.#masks = max < 31 ? Int32Array.from(source, (s) => 1 << s) : null;
   }
 
   /** Whether the clusters rooted at ra and rb hold records of one source. */

@@ -4,16 +4,10 @@
  * lines) are worked out while the main thread resolves identities.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledWorkerUrl } from '../../util/worker-url.js';
 import { deserializeError, type SerializedError } from '../../collect/worker-protocol.js';
-import type { CleanOrdersOptions, OrderRules } from './clean-orders.js';
-
-/** The compiled worker sits next to this module in dist/; under a TypeScript runner it does not. */
-function workerUrl(): URL | undefined {
-  const url = new URL('./order-rules-worker.js', import.meta.url);
-  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
-}
+import type { CleanOrdersOptions } from './clean-orders.js';
+import type { OrderRules } from './order-rules.js';
 
 /** Rules being computed on another thread. */
 export interface PendingOrderRules {
@@ -29,7 +23,7 @@ export interface PendingOrderRules {
  * with the original name and message.
  */
 export function startOrderRules(databasePath: string, options: CleanOrdersOptions): PendingOrderRules | undefined {
-  const url = process.env['PERSONA_CLEAN_WORKERS'] === '0' ? undefined : workerUrl();
+  const url = process.env['PERSONA_CLEAN_WORKERS'] === '0' ? undefined : compiledWorkerUrl('./order-rules-worker.js', import.meta.url);
   if (url === undefined) return undefined;
   const { onStep: _onStep, ...cloneable } = options; // functions do not cross threads
   const worker = new Worker(url, { workerData: { databasePath, options: cloneable }, stdout: false, stderr: false });

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../store/database.js';
 import { serializeError } from '../../collect/worker-protocol.js';
-import { computeOrderRules, type CleanOrdersOptions } from './clean-orders.js';
+import type { CleanOrdersOptions } from './clean-orders.js';
+import { computeOrderRules } from './order-rules.js';
 
 const { databasePath, options } = workerData as { databasePath: string; options: CleanOrdersOptions };
 try {

@@ -109,19 +109,21 @@ export function computeOrderRules(db: Db, options: CleanOrdersOptions): OrderRul
 
 /** Fills this connection's rule temp tables (createTempTables) with computeOrderRules' rows. */
 export function loadOrderRules(db: Db, rules: OrderRules): void {
-  const load = (table: string, width: number, rows: readonly (readonly unknown[])[]): void => {
-    const insert = db.prepare(`INSERT INTO temp.${table} VALUES (${new Array<string>(width).fill('?').join(', ')})`);
-    for (const row of rows) insert.run(...row);
+  const load = (table: string, columns: readonly string[], rows: readonly (readonly (string | number | null)[])[]): void => {
+    const insert = new BatchInsert(db, `temp.${table}`, columns);
+    for (const row of rows) insert.add(...row);
+    insert.flush();
   };
+  // Double loads can be millions of lines: straight from the typed arrays, no row arrays.
   const duplicates = new BatchInsert(db, 'temp.co_dup', ['source', 'line', 'first_line']);
   const d = rules.duplicates;
   for (let i = 0; i < d.line.length; i++) duplicates.add(d.sources[d.source[i]!]!, d.line[i]!, d.firstLine[i]!);
   duplicates.flush();
-  load('co_class', 5, rules.classes);
-  load('co_class_issue', 4, rules.classIssues);
-  load('co_fx', 4, rules.fx);
-  load('co_qty', 3, rules.quantity);
-  load('co_price_out', 6, rules.priceOutliers);
+  load('co_class', ['status_key', 'sign', 'status', 'is_return', 'counts_for_revenue'], rules.classes);
+  load('co_class_issue', ['status_key', 'sign', 'code', 'detail'], rules.classIssues);
+  load('co_fx', ['currency', 'order_date', 'rate', 'problem'], rules.fx);
+  load('co_qty', ['source', 'limit_value', 'limit_text'], rules.quantity);
+  load('co_price_out', ['source', 'line', 'unit_base', 'median', 'lines', 'sku'], rules.priceOutliers);
 }
 
 /**
