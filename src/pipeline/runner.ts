@@ -36,6 +36,10 @@ export interface StageReport {
   readonly rowsIn?: number;
   readonly rowsOut?: number;
   readonly rejects?: number;
+  readonly fieldIssues?: number;
+  readonly dataIssues?: number;
+  /** The stage's notes (StageOutcome.notes): skipped steps, fallbacks, warnings. */
+  readonly notes?: readonly string[];
   readonly durationMs?: number;
   readonly error?: string;
   readonly reason?: string;
@@ -160,7 +164,18 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
         }
         const durationMs = Date.now() - started;
         deps.logger.info({ stage: stage.name, rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs }, `${stage.name}: done`);
-        reports.push({ stage: stage.name, status: 'success', rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs });
+        for (const note of outcome.notes ?? []) deps.logger.warn({ stage: stage.name }, `${stage.name}: ${note}`);
+        reports.push({
+          stage: stage.name,
+          status: 'success',
+          rowsIn: outcome.rowsIn,
+          rowsOut: outcome.rowsOut,
+          rejects: outcome.rejects,
+          ...(outcome.fieldIssues === undefined ? {} : { fieldIssues: outcome.fieldIssues }),
+          ...(outcome.dataIssues === undefined ? {} : { dataIssues: outcome.dataIssues }),
+          ...(outcome.notes === undefined || outcome.notes.length === 0 ? {} : { notes: outcome.notes }),
+          durationMs,
+        });
       } catch (error) {
         failure = error;
         const message = error instanceof Error ? error.message : String(error);

@@ -39,6 +39,16 @@ export interface StageOutcome {
   readonly rowsIn: number;
   readonly rowsOut: number;
   readonly rejects: number;
+  /** Values that could not be used in rows that were kept (field_issues rows this stage wrote). */
+  readonly fieldIssues?: number;
+  /** data_issues rows this stage wrote (lines removed, excluded from revenue, left unmatched …). */
+  readonly dataIssues?: number;
+  /**
+   * What a person must know about this run of the stage: a step skipped and why, a model that
+   * fell back, a column that mostly failed to parse. One short sentence each; shown in the run
+   * summary's note column, logged at warn level and kept in stage_runs.details.notes.
+   */
+  readonly notes?: readonly string[];
   readonly details?: unknown;
 }
 
@@ -46,6 +56,17 @@ export interface StagePlan {
   readonly fingerprint: string;
   readonly inputHashes: Record<string, string>;
   readonly configHash: string;
+}
+
+/** details with the notes and issue counts beside them, so stage_runs holds what the summary showed. */
+function detailsJson(outcome: StageOutcome): string | null {
+  const extra: Record<string, unknown> = {};
+  if (outcome.notes !== undefined && outcome.notes.length > 0) extra['notes'] = outcome.notes;
+  if (outcome.fieldIssues !== undefined) extra['fieldIssues'] = outcome.fieldIssues;
+  if (outcome.dataIssues !== undefined) extra['dataIssues'] = outcome.dataIssues;
+  if (outcome.details === undefined && Object.keys(extra).length === 0) return null;
+  const base = outcome.details !== null && typeof outcome.details === 'object' && !Array.isArray(outcome.details) ? (outcome.details as Record<string, unknown>) : outcome.details === undefined ? {} : { value: outcome.details };
+  return JSON.stringify({ ...base, ...extra });
 }
 
 export class Ledger {
@@ -106,7 +127,7 @@ export class Ledger {
         outcome.rejects,
         finished.toISOString(),
         finished.getTime() - Date.parse(row.started_at),
-        outcome.details === undefined ? null : JSON.stringify(outcome.details),
+        detailsJson(outcome),
         runId,
         stage,
       );

@@ -39,7 +39,7 @@ export function renderReport(file: string, asOf: string, report: RunReport, dryR
     : `persona run ${file} (as_of ${asOf}): run ${report.runId} ${report.success ? 'succeeded' : 'FAILED'}`;
   const table = formatTable(
     ['stage', 'status', 'rows in', 'rows out', 'rejects', 'time', 'note'],
-    report.stages.map((s) => [s.stage, s.status, s.rowsIn, s.rowsOut, s.rejects, formatDuration(s.durationMs), s.error ?? s.reason ?? '']),
+    report.stages.map((s) => [s.stage, s.status, s.rowsIn, s.rowsOut, s.rejects, formatDuration(s.durationMs), s.error ?? s.reason ?? (s.notes ?? []).join('; ')]),
   );
   return [head, `database: ${report.databasePath}`, '', table].join('\n');
 }
