@@ -113,14 +113,14 @@ async function cleanWithRules(
     },
     rules,
   );
-  logger.info({ orders }, 'orders cleaned');
+  logger.info({ orders }, `orders: ${orders.linesIn} lines → ${orders.linesOut} (${orders.duplicatesRemoved} duplicates removed, ${orders.returns} returns, ${orders.outliers} outliers, ${orders.dataIssues} data issues)`);
   const eventsStart = performance.now();
   const events = cleanEvents(db);
   const eventsMs = Math.round(performance.now() - eventsStart);
-  logger.info({ events }, 'events cleaned');
+  logger.info({ events }, `events: ${events.linesIn} lines, ${events.unknownCustomerRefs} without a known customer`);
 
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
 }

@@ -68,7 +68,7 @@ export const collectStage: Stage = {
       rowsOut += stats.rowsLoaded;
       rejects += stats.rowsRejected;
     }
-    return { rowsIn, rowsOut, rejects, details: { sources: perSource } };
+    return { rowsIn, rowsOut, rejects, fieldIssues: perSourceStats.reduce((n, stats) => n + stats.fieldIssues, 0), details: { sources: perSource } };
   },
 };
 

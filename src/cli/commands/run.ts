@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
 import { silentProgress, terminalProgress } from '../progress.js';
 import { formatDuration, formatTable } from '../format-table.js';
+import { numberNotes, statusWithMark } from '../stage-notes.js';
 import type { GlobalOptions } from '../main.js';
 
 export interface RunFlags {
@@ -37,9 +38,20 @@ export function renderReport(file: string, asOf: string, report: RunReport, dryR
   const head = dryRun
     ? `persona run --dry-run ${file} (as_of ${asOf}): nothing was written`
     : `persona run ${file} (as_of ${asOf}): run ${report.runId} ${report.success ? 'succeeded' : 'FAILED'}`;
+  const notes = numberNotes(report.stages);
   const table = formatTable(
-    ['stage', 'status', 'rows in', 'rows out', 'rejects', 'time', 'note'],
-    report.stages.map((s) => [s.stage, s.status, s.rowsIn, s.rowsOut, s.rejects, formatDuration(s.durationMs), s.error ?? s.reason ?? (s.notes ?? []).join('; ')]),
+    ['stage', 'status', 'rows in', 'rows out', 'rejects', 'field issues', 'data issues', 'time', 'note'],
+    report.stages.map((s, i) => [
+      s.stage,
+      statusWithMark(s.status, s.notes),
+      s.rowsIn,
+      s.rowsOut,
+      s.rejects,
+      s.fieldIssues,
+      s.dataIssues,
+      formatDuration(s.durationMs),
+      [s.error ?? s.reason, notes.refs[i]].filter(Boolean).join('; '),
+    ]),
   );
-  return [head, `database: ${report.databasePath}`, '', table].join('\n');
+  return [head, `database: ${report.databasePath}`, '', table, ...notes.lines].join('\n');
 }
