@@ -9,6 +9,13 @@ import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
 
+/** clean's steps in the order they run, for the progress bar (the names the steps report). */
+const CLEAN_STEPS = [
+  ...['read', 'link', 'stable_ids', 'golden', 'pairs', 'changes'].map((step) => `identity ${step}`),
+  ...['rules', 'clear', 'duplicates', 'missing_price', 'insert', 'status_issues', 'line_issues', 'price_outliers', 'totals'].map((step) => `orders ${step}`),
+  'events',
+];
+
 /** Page cache of the clean stage's connection, in MiB. */
 const CLEAN_CACHE_MIB = 128;
 
@@ -80,7 +87,8 @@ async function cleanWithRules(
 ) {
   const { db, pipeline, logger, runId } = context;
 
-  const identity = resolveIdentities(db, pipeline, config, runId);
+  const steps = context.progress.steps('clean', CLEAN_STEPS);
+  const identity = resolveIdentities(db, pipeline, config, runId, (step) => steps.done(`identity ${step}`));
   logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
 
   // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
@@ -100,6 +108,7 @@ async function cleanWithRules(
     });
     orderTimings['rules_thread'] = Math.round(performance.now() - rulesStart);
   }
+  steps.done('orders rules');
   lap = performance.now();
   const orders = cleanOrders(
     db,
@@ -109,6 +118,7 @@ async function cleanWithRules(
         const now = performance.now();
         orderTimings[step] = Math.round(now - lap);
         lap = now;
+        steps.done(`orders ${step}`);
       },
     },
     rules,

@@ -122,7 +122,8 @@ function fieldRules(config: CleanConfig): { rules: Record<string, FieldRule>; de
   return { rules, defaultRule: toRule(config.survivorship.default) };
 }
 
-export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfig, runId: number): IdentityStats {
+/** onStep: called after each step (read, link, stable_ids, golden, pairs, changes), for progress. */
+export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfig, runId: number, onStep?: (step: string) => void): IdentityStats {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -131,6 +132,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     // Resident memory after each step, in MiB: the 200,000-person run must stay under 1.5 GB.
     timings[`${name}_rss_mib`] = Math.round(process.memoryUsage.rss() / 1048576);
     t = now;
+    onStep?.(name);
   };
   const insertIssue = db.prepare(`INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail) VALUES ('clean', ?, ?, ?, ?)`);
   const previous = db.prepare('SELECT source, source_id AS sourceId, customer_id AS customerId FROM identity_map ORDER BY source, source_id').all() as PreviousAssignment[];

@@ -59,6 +59,28 @@ export function nextStepIndex(steps: readonly string[], current: number, finishe
   return at >= 0 ? at + 1 : current + 1;
 }
 
+/**
+ * The progress a stage gets: every bar it starts is stopped when the stage ends (stopAll), also
+ * when it fails half-way, so a stage need not stop its bars in a finally of its own.
+ */
+export function scopedProgress(progress: Progress): Progress & { stopAll(): void } {
+  const open = new Set<() => void>();
+  const track = <T extends { stop(): void }>(task: T): T => {
+    const stop = (): void => {
+      if (open.delete(stop)) task.stop();
+    };
+    open.add(stop);
+    return { ...task, stop };
+  };
+  return {
+    start: (label, totalBytes) => track(progress.start(label, totalBytes)),
+    steps: (label, steps) => track(progress.steps(label, steps)),
+    stopAll() {
+      for (const stop of [...open]) stop();
+    },
+  };
+}
+
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY) return silentProgress;
   const show = (bar: cliProgress.SingleBar): void => {
@@ -70,8 +92,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   };
   return {
     start(label, totalBytes) {
-      const bar = newBar(stream, `${label.padEnd(16)} {bar} {percentage}% | {rows} rows | {done}/{total} MiB`);
-      bar.start(totalBytes, 0, { rows: 0, done: mib(0), total: mib(totalBytes) });
+      const bar = newBar(stream, `${label.padEnd(16)} {bar} {percentage}% | {rows} rows | {done}/{size} MiB`);
+      // the payload's size, not total: cli-progress fills {total} with the bar's total (bytes)
+      bar.start(totalBytes, 0, { rows: 0, done: mib(0), size: mib(totalBytes) });
       show(bar);
       let last = 0;
       return {
@@ -79,7 +102,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
           const now = Date.now();
           if (now - last < 100) return; // redrawing costs more than parsing a row
           last = now;
-          bar.update(Math.min(bytesDone, totalBytes), { rows, done: mib(bytesDone), total: mib(totalBytes) });
+          bar.update(Math.min(bytesDone, totalBytes), { rows, done: mib(bytesDone), size: mib(totalBytes) });
         },
         stop: () => hide(bar),
       };
@@ -88,12 +111,13 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       const total = Math.max(steps.length, 1);
       const bar = newBar(stream, `${label.padEnd(16)} {bar} {value}/{total} steps | {step}`);
       let index = 0;
-      bar.start(total, 0, { step: steps[0] ?? '' });
+      const shown = (i: number): string => (steps[i] ?? '').replaceAll('_', ' ');
+      bar.start(total, 0, { step: shown(0) });
       show(bar);
       return {
         done(step) {
           index = nextStepIndex(steps, index, step);
-          bar.update(Math.min(index, total), { step: steps[index] ?? '' });
+          bar.update(Math.min(index, total), { step: shown(index) });
         },
         stop: () => hide(bar),
       };

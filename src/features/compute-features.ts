@@ -28,6 +28,8 @@ import { beatsTop, type TopValue } from './top-share.js';
 export interface ComputeFeaturesOptions {
   readonly asOf: string;
   readonly features: ResolvedFeaturesConfig;
+  /** Called after each step (for progress). */
+  readonly onStep?: (step: string) => void;
 }
 
 export interface FeaturesStats {
@@ -132,6 +134,7 @@ export function computeFeatures(db: Db, options: ComputeFeaturesOptions): Featur
     timingsMs[`${name}_cpu`] = Math.round((c.user + c.system) / 1000);
     lapStart = now;
     cpuStart = process.cpuUsage();
+    options.onStep?.(name);
   };
 
   let populationGapDays = cfg.lifecycle.default_gap_days;

@@ -16,7 +16,7 @@ import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { STAGES } from './registry.js';
 import { STAGE_ORDER, type Stage, type StageName } from './stage.js';
-import type { Progress } from '../cli/progress.js';
+import { scopedProgress, type Progress } from '../cli/progress.js';
 import { formatDuration } from '../cli/format-table.js';
 import { existsSync } from 'node:fs';
 
@@ -161,10 +161,15 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
       const started = Date.now();
       deps.logger.info({ stage: stage.name }, `${stage.name}: started`);
       try {
+        const progress = scopedProgress(deps.progress);
         const outcome = await inWriteTransaction(db, async () => {
-          const result = await stage.run({ db: db!, pipeline, runId, logger: deps.logger.child({ stage: stage.name }), progress: deps.progress, inputHashes: plan.inputHashes });
-          ledger.completeStage(runId, stage.name, result);
-          return result;
+          try {
+            const result = await stage.run({ db: db!, pipeline, runId, logger: deps.logger.child({ stage: stage.name }), progress, inputHashes: plan.inputHashes });
+            ledger.completeStage(runId, stage.name, result);
+            return result;
+          } finally {
+            progress.stopAll(); // the stage's bars leave the screen before its "done" or "failed" line
+          }
         });
         try {
           ledger.markCommitted(runId, stage.name);

@@ -30,8 +30,11 @@ export interface SegmentRunSummary {
   readonly timingsMs: Record<string, number>;
 }
 
+/** The steps of runSegment in the order they run (onStep is called after each): for the progress bar. */
+export const SEGMENT_STEPS = ['read_features', 'rfm', 'clustering', 'clv'];
+
 /** The whole stage on an open database (inside the caller's transaction). */
-export function runSegment(db: Db, config: SegmentConfig, asOf: string): SegmentRunSummary {
+export function runSegment(db: Db, config: SegmentConfig, asOf: string, onStep?: (step: string) => void): SegmentRunSummary {
   // Wall and CPU time per step (CPU shows the stage's own cost on a busy machine).
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -43,6 +46,7 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
     timings[`${name}_cpu`] = Math.round((used.user + used.system) / 1000);
     t = now;
     cpu = process.cpuUsage();
+    onStep?.(name);
   };
 
   const columns: NumericFeatureColumn[] = [];
@@ -134,7 +138,8 @@ export const segmentStage: Stage = {
   async run(context: StageContext): Promise<StageOutcome> {
     const { db, pipeline, logger } = context;
     const config = segmentConfigOf(pipeline);
-    const summary = runSegment(db, config, pipeline.asOf);
+    const steps = context.progress.steps('segment', SEGMENT_STEPS);
+    const summary = runSegment(db, config, pipeline.asOf, (step) => steps.done(step));
     if (summary.customers === 0) logger.warn('the features table is empty: no RFM scores or clusters (has the features stage run?)');
     if ('skipped' in summary.clustering) logger.warn({ reason: summary.clustering.skipped }, 'clustering skipped');
     else logger.info({ k: summary.clustering.k, rule: summary.clustering.rule, sizes: summary.clustering.sizes }, `clustering: k = ${summary.clustering.k}`);
