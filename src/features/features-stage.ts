@@ -37,13 +37,13 @@ export const featuresStage: Stage = {
     );
     const tagStart = performance.now();
     const tags = writeTags(db, features.tags);
-    for (const warning of tags.warnings) logger.warn(warning);
     if (features.tags.length > 0) logger.info({ tags: tags.counts }, `tags: ${Object.entries(tags.counts).map(([tag, n]) => `${tag} ${n}`).join(', ')}`);
     const timingsMs = { ...stats.timingsMs, tags: Math.round(performance.now() - tagStart), total: Math.round(performance.now() - started) };
     return {
       rowsIn: stats.customersIn,
       rowsOut: stats.features,
       rejects: 0,
+      notes: tags.warnings,
       details: { ...stats, timingsMs, tags: tags.counts, tagWarnings: tags.warnings },
     };
   },
