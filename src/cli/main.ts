@@ -52,7 +52,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description("each stage's last run: status, when, rows, rejects, duration, and whether it is up to date")
+    .description("each stage's last run: status, when, rows, rejects, field and data issues, duration, notes, and whether it is up to date")
     .argument('[pipeline]', 'pipeline file: also tells whether each stage is up to date with its inputs')
     .option('--db <file>', 'SQLite database (default: database in the pipeline file)')
     .option('--json', 'print JSON instead of a table', false)
@@ -62,7 +62,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('explain a result: "explain customer ID" shows its source records, why they were linked and where each golden value came from')
+    .description('explain a result: "explain customer ID" shows its source records, why they were linked, where each golden value came from, and its features, tags, RFM segment, cluster and CLV')
     .argument('<kind>', 'what to explain: customer')
     .argument('<id>', 'a customer id (C00000042), or a source record as SOURCE:ID (crm:CRM-20017)')
     .option('--db <file>', 'SQLite database')
