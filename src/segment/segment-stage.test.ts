@@ -146,7 +146,7 @@ describe('runSegment on a synthetic shop', () => {
     const centroids = db.prepare('SELECT count(*) AS n, count(DISTINCT feature) AS features FROM segment_centroids').get() as { n: number; features: number };
     expect(centroids.n).toBe(3 * centroids.features);
     expect(db.prepare('SELECT sum(customers) FROM segment_clusters').pluck().get()).toBe(240);
-    expect(db.prepare(`SELECT parameter FROM clv_model WHERE model = 'mbg_nbd' ORDER BY parameter`).pluck().all()).toEqual(['a', 'alpha', 'b', 'converged', 'customers', 'iterations', 'log_likelihood', 'r']);
+    expect(db.prepare(`SELECT parameter FROM clv_model WHERE model = 'mbg_nbd' ORDER BY parameter`).pluck().all()).toEqual(['a', 'alpha', 'b', 'converged', 'customers', 'iterations', 'log_likelihood', 'r', 'used']);
     expect(db.prepare(`SELECT value FROM clv_model WHERE model = 'mbg_nbd' AND parameter = 'customers'`).pluck().get()).toBe(240);
   });
 

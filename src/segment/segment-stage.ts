@@ -10,7 +10,6 @@ import type { StageOutcome } from '../store/ledger.js';
 import { computeRfm } from './rfm.js';
 import { clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
 import { computeClv } from './clv-scores.js';
-import { summarizePurchaseDays } from './clv/customer-summary.js';
 import { segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
 import { readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
 
@@ -24,9 +23,18 @@ export interface SegmentRunSummary {
     readonly customers: number;
     readonly model: string;
     readonly params: Record<string, number> | null;
+    /** Source of p_alive and the expected purchases (the model or `empirical`); null when skipped. */
+    readonly purchases: string | null;
+    readonly purchaseModelProblem: string | null;
+    readonly spend: string | null;
     readonly gammaGamma: Record<string, number> | null;
     readonly gammaGammaProblem: string | null;
+    readonly holdout: { readonly days: number; readonly cutoff: string; readonly customers: number; readonly actualPurchases: number } | null;
+    readonly checks: readonly { readonly model: string; readonly metrics: Record<string, number>; readonly failures: readonly string[] }[];
+    readonly skipped: string | null;
   };
+  /** What a person must know: a skipped step and why, a fallback, dropped features. */
+  readonly notes: readonly string[];
   readonly timingsMs: Record<string, number>;
 }
 
@@ -89,12 +97,21 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
       }, buyers.map((b) => b.frequency))
     : `${buyers.length} customers with purchases: fewer than k.min = ${c.k.min}`;
   const result: ClusteringResult | null = typeof clustered === 'string' ? null : clustered;
+  const notes: string[] = [];
+  if (customers.length === 0) notes.push('segment: the features table is empty, so there is nothing to score (has the features stage run?)');
+  else if (!result) notes.push(`clustering skipped: ${clustered as string}`);
   writeSegments(db, customers, buyers, result);
   lap('clustering');
 
-  const summaries = summarizePurchaseDays(readPurchaseDays(db, asOf), asOf);
-  const clv = computeClv(summaries, { model: config.clv.model, horizonDays: config.clv.horizon_days, discountRate: config.clv.discount_rate });
+  const check = config.clv.check;
+  const clv = computeClv(readPurchaseDays(db, asOf), asOf, {
+    model: config.clv.model,
+    horizonDays: config.clv.horizon_days,
+    discountRate: config.clv.discount_rate,
+    check: { holdoutDays: check.holdout_days, maxRelativeError: check.max_relative_error, minAuc: check.min_auc },
+  });
   writeClv(db, clv.rows, clv.model);
+  if (customers.length > 0) notes.push(...clv.notes);
   lap('clv');
 
   return {
@@ -115,9 +132,16 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
       customers: clv.rows.length,
       model: config.clv.model,
       params: clv.purchaseModel ? { r: clv.purchaseModel.r, alpha: clv.purchaseModel.alpha, a: clv.purchaseModel.a, b: clv.purchaseModel.b, logLikelihood: clv.purchaseModel.logLikelihood } : null,
+      purchases: clv.purchases,
+      purchaseModelProblem: clv.purchaseModelProblem,
+      spend: clv.spend,
       gammaGamma: clv.gammaGamma ? { p: clv.gammaGamma.p, q: clv.gammaGamma.q, gamma: clv.gammaGamma.gamma, customers: clv.gammaGamma.customers } : null,
       gammaGammaProblem: clv.gammaGammaProblem,
+      holdout: clv.holdout,
+      checks: clv.checks.map((c) => ({ model: c.model, metrics: { ...c.metrics }, failures: c.failures })),
+      skipped: clv.skipped,
     },
+    notes,
     timingsMs: timings,
   };
 }
@@ -135,11 +159,9 @@ export const segmentStage: Stage = {
     const { db, pipeline, logger } = context;
     const config = segmentConfigOf(pipeline);
     const summary = runSegment(db, config, pipeline.asOf);
-    if (summary.customers === 0) logger.warn('the features table is empty: no RFM scores or clusters (has the features stage run?)');
-    if ('skipped' in summary.clustering) logger.warn({ reason: summary.clustering.skipped }, 'clustering skipped');
-    else logger.info({ k: summary.clustering.k, rule: summary.clustering.rule, sizes: summary.clustering.sizes }, `clustering: k = ${summary.clustering.k}`);
-    if (summary.clv.gammaGammaProblem) logger.warn({ reason: summary.clv.gammaGammaProblem }, 'no spend model: expected_avg_spend and clv are NULL');
-    logger.info({ model: summary.clv.model, params: summary.clv.params, timingsMs: summary.timingsMs }, `clv: ${summary.clv.customers} customers`);
-    return { rowsIn: summary.customers, rowsOut: summary.customers, rejects: 0, details: summary };
+    // Skips and fallbacks go out as notes (the runner logs them at warn level); the rest is info.
+    if (!('skipped' in summary.clustering)) logger.info({ k: summary.clustering.k, rule: summary.clustering.rule, sizes: summary.clustering.sizes }, `clustering: k = ${summary.clustering.k}`);
+    logger.info({ model: summary.clv.model, params: summary.clv.params, purchases: summary.clv.purchases, spend: summary.clv.spend, holdout: summary.clv.holdout, checks: summary.clv.checks, timingsMs: summary.timingsMs }, `clv: ${summary.clv.customers} customers`);
+    return { rowsIn: summary.customers, rowsOut: summary.customers, rejects: 0, notes: summary.notes, details: summary };
   },
 };
