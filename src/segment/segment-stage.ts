@@ -17,7 +17,7 @@ export interface SegmentRunSummary {
   readonly customers: number;
   readonly rfm: { readonly scored: number; readonly segments: Record<string, number> };
   readonly clustering:
-    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly imputed: Record<string, number>; readonly sampleSize: number }
+    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly dropped: readonly { readonly name: string; readonly modalShare: number }[]; readonly imputed: Record<string, number>; readonly sampleSize: number }
     | { readonly clustered: number; readonly skipped: string };
   readonly clv: {
     readonly customers: number;
@@ -100,6 +100,10 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
   const notes: string[] = [];
   if (customers.length === 0) notes.push('segment: the features table is empty, so there is nothing to score (has the features stage run?)');
   else if (!result) notes.push(`clustering skipped: ${clustered as string}`);
+  else if (result.dropped.length > 0) {
+    const shown = result.dropped.map((d) => `${d.name} (${d.modalShare === 1 ? 'constant' : `${(d.modalShare * 100).toFixed(1)} % share one value`})`);
+    notes.push(`clustering: dropped ${shown.join(', ')}: a feature (nearly) everyone shares cannot separate customers`);
+  }
   writeSegments(db, customers, buyers, result);
   lap('clustering');
 
@@ -124,6 +128,7 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
           rule: result.rule,
           sizes: result.clusterSizes,
           features: result.features.map((f) => f.name),
+          dropped: result.dropped,
           imputed: Object.fromEntries(result.features.map((f, j) => [f.name, result.imputed[j] as number]).filter(([, n]) => (n as number) > 0)),
           sampleSize: result.sampleSize,
         }
