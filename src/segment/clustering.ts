@@ -48,6 +48,8 @@ export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Read
 
 export interface FeatureMatrix {
   readonly matrix: DenseMatrix;
+  /** Per feature: the share of rows holding its most common value (after imputation, before shrinking). */
+  readonly modalShare: readonly number[];
   /** Missing values replaced by the column median, per feature (same order as the features). */
   readonly imputed: readonly number[];
   /** The median used, per feature (0 when every value was missing). */
@@ -71,6 +73,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
   const imputed: number[] = [];
   const imputedWith: number[] = [];
   const missing: number[] = [];
+  const modalShare: number[] = [];
   features.forEach((f, j) => {
     missing.length = 0;
     const present: number[] = [];
@@ -88,6 +91,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
     let median = 0;
     if (missing.length > 0 && present.length > 0) median = quantileSorted(Float64Array.from(present).sort(), 0.5);
     for (const i of missing) data[i * cols + j] = median;
+    modalShare.push(mostCommonShare(data, cols, j, n));
     if (f.kind === 'share' && sharePrior > 0) {
       let mean = 0;
       for (let i = 0; i < n; i++) mean += data[i * cols + j] as number;
@@ -100,7 +104,38 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
     imputed.push(missing.length);
     imputedWith.push(missing.length > 0 ? median : 0);
   });
-  return { matrix: { rows: n, cols, data }, imputed, imputedWith };
+  return { matrix: { rows: n, cols, data }, modalShare, imputed, imputedWith };
+}
+
+/** Share of the n rows whose column j holds its most common value (1 for an empty matrix). */
+function mostCommonShare(data: Float64Array, cols: number, j: number, n: number): number {
+  if (n === 0) return 1;
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i * cols + j] as number;
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > best) best = c;
+  }
+  return best / n;
+}
+
+/**
+ * A feature whose most common value holds this share of the clustered customers or more is
+ * dropped: a constant one carries nothing, and a near-constant one, once z-scored, puts its
+ * few other customers so far out that k-means spends a cluster on them (e.g.
+ * share.category.unknown when only a few lines lack a category).
+ */
+export const NEAR_CONSTANT_SHARE = 0.99;
+
+/** Keeps the matrix columns in `keep` (ascending indexes). */
+function selectColumns(m: FeatureMatrix, keep: readonly number[]): FeatureMatrix {
+  const { rows, cols, data } = m.matrix;
+  const out = new Float64Array(rows * keep.length);
+  for (let i = 0; i < rows; i++) keep.forEach((j, k) => (out[i * keep.length + k] = data[i * cols + j] as number));
+  const pick = <T>(values: readonly T[]): T[] => keep.map((j) => values[j] as T);
+  return { matrix: { rows, cols: keep.length, data: out }, modalShare: pick(m.modalShare), imputed: pick(m.imputed), imputedWith: pick(m.imputedWith) };
 }
 
 export interface ClusteringOptions {
@@ -121,7 +156,10 @@ export interface ClusteringOptions {
 }
 
 export interface ClusteringResult {
+  /** The features clustered on (the configured ones minus `dropped`). */
   readonly features: readonly ResolvedFeature[];
+  /** Constant or near-constant features left out, with the share of their most common value. */
+  readonly dropped: readonly { readonly name: string; readonly modalShare: number }[];
   /** The scaler applied: each feature's scale already divided by its weight. */
   readonly scaler: FittedScaler;
   /** Weight of each feature in the distance (featureWeights). */
@@ -152,12 +190,18 @@ function distinctRows(m: DenseMatrix, cap: number): number {
  * Clusters the rows, or returns a reason string when that is impossible (fewer distinct
  * customers than k.min, or no features).
  */
-export function clusterCustomers(rows: readonly FeatureRow[], features: readonly ResolvedFeature[], options: ClusteringOptions, orders?: ArrayLike<number>): ClusteringResult | string {
+export function clusterCustomers(rows: readonly FeatureRow[], configured: readonly ResolvedFeature[], options: ClusteringOptions, orders?: ArrayLike<number>): ClusteringResult | string {
+  let features = configured;
   if (features.length === 0) return 'no clustering features (every configured share dimension is empty)';
-  const { matrix, imputed } = buildFeatureMatrix(rows, features, options.sharePrior, orders);
-  if (distinctRows(matrix, options.kMin) < options.kMin) {
-    return `${rows.length} customers with ${distinctRows(matrix, options.kMin)} distinct feature vectors: fewer than k.min = ${options.kMin}`;
+  const built = buildFeatureMatrix(rows, features, options.sharePrior, orders);
+  if (distinctRows(built.matrix, options.kMin) < options.kMin) {
+    return `${rows.length} customers with ${distinctRows(built.matrix, options.kMin)} distinct feature vectors: fewer than k.min = ${options.kMin}`;
   }
+  const keep = features.map((_, j) => j).filter((j) => (built.modalShare[j] as number) < NEAR_CONSTANT_SHARE);
+  const dropped = features.flatMap((f, j) => (keep.includes(j) ? [] : [{ name: f.name, modalShare: built.modalShare[j] as number }]));
+  if (keep.length === 0) return `every clustering feature is constant or near-constant (${dropped.map((d) => d.name).join(', ')})`;
+  const { matrix, imputed } = dropped.length > 0 ? selectColumns(built, keep) : built;
+  features = keep.map((j) => features[j] as ResolvedFeature);
   const log1p = resolveLog1p(options.log1p, features);
   const fitted = fitScaler(matrix, { method: options.scaling, log1p, featureNames: features.map((f) => f.name) });
   const weights = featureWeights(features, options.shareBlockWeight ?? 0);
@@ -189,6 +233,7 @@ export function clusterCustomers(rows: readonly FeatureRow[], features: readonly
   }
   return {
     features,
+    dropped,
     scaler,
     weights,
     imputed,

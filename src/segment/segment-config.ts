@@ -15,6 +15,7 @@
  *     sample_size: 5000
  *     seed: 42
  *   clv: { horizon_days: 365, discount_rate: 0.10, model: mbg_nbd }   # or bg_nbd
+ *     check: { holdout_days: auto, max_relative_error: 0.5, min_auc: 0.6 }
  * ```
  */
 import { z } from 'zod';
@@ -163,6 +164,14 @@ export const segmentSchema = z.strictObject({
       discount_rate: z.number().min(0).lt(1).default(0.1),
       /** Purchase model: MBG/NBD (one-time buyers can lapse too) or the original BG/NBD. */
       model: z.enum(['mbg_nbd', 'bg_nbd']).default('mbg_nbd'),
+      /** The model's check on the last holdout_days of its own data, and when it fails (docs/segment.md). */
+      check: z
+        .strictObject({
+          holdout_days: z.union([z.literal('auto'), z.number().int().min(7)]).default('auto'),
+          max_relative_error: z.number().positive().default(0.5),
+          min_auc: z.number().min(0).max(1).default(0.6),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -211,12 +211,28 @@ export function writeSegments(db: Db, customers: readonly CustomerFeatures[], cl
   });
 }
 
+/**
+ * The last guard before a forecast is written (the table's CHECKs are the other): a value is
+ * NULL, or finite and non-negative (P(alive) at most 1). NaN would be bound as NULL, which the
+ * CHECKs cannot see, so it is caught here. computeClv never hands over such a row; this keeps
+ * a future bug from publishing one.
+ */
+export function assertPublishable(r: ClvRow): void {
+  const values = { p_alive: r.p_alive, expected_purchases_90d: r.expected_purchases_90d, expected_purchases_365d: r.expected_purchases_365d, expected_avg_spend: r.expected_avg_spend, clv: r.clv };
+  for (const [column, v] of Object.entries(values)) {
+    if (v !== null && !(Number.isFinite(v) && v >= 0 && (column !== 'p_alive' || v <= 1))) {
+      throw new Error(`clv: refusing to write ${column} = ${v} for customer ${r.customerId}`);
+    }
+  }
+}
+
 export function writeClv(db: Db, rows: readonly ClvRow[], model: readonly ClvModelRow[]): void {
   const stmt = db.prepare(
     `INSERT INTO clv (customer_id, x, t_x, t_cal, zbar, p_alive, expected_purchases_90d, expected_purchases_365d, expected_avg_spend, clv)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const r of rows) {
+    assertPublishable(r);
     stmt.run(r.customerId, r.x, r.t_x, r.t_cal, r.zbar, r.p_alive, r.expected_purchases_90d, r.expected_purchases_365d, r.expected_avg_spend, r.clv);
   }
   const m = db.prepare('INSERT INTO clv_model (model, parameter, value) VALUES (?, ?, ?)');
