@@ -7,6 +7,7 @@ import type { Pipeline } from '../config/load.js';
 import { cleanConfigOf, type CleanConfig } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
+import { writeAttributes } from './attributes/customer-attributes.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
 
 /** Page cache of the clean stage's connection, in MiB. */
@@ -114,6 +115,8 @@ async function cleanWithRules(
     rules,
   );
   logger.info({ orders }, 'orders cleaned');
+  const attributes = writeAttributes(db, pipeline, config);
+  if (attributes.values + attributes.orderValues > 0) logger.info({ attributes }, `attributes: ${attributes.values} golden values of ${attributes.customers} customers, ${attributes.orderValues} order-line values`);
   const eventsStart = performance.now();
   const events = cleanEvents(db);
   const eventsMs = Math.round(performance.now() - eventsStart);
@@ -122,5 +125,5 @@ async function cleanWithRules(
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  return { rowsIn, rowsOut, rejects: issues, details: { identity, attributes, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
 }

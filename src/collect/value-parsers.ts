@@ -5,7 +5,7 @@
  */
 import type { CanonicalField } from '../config/canonical-fields.js';
 import type { ColumnOptions, SourceConfig } from '../config/schema.js';
-import { compileDateFormat, compileTimestampParser } from '../clean/normalize/date.js';
+import { compileDateFormat, compileTimestampParser, newParts } from '../clean/normalize/date.js';
 import { parseBoolean, parseGender, parseNumber } from '../clean/normalize/vocab.js';
 
 /** A stored value: what goes into a raw_* column. */
@@ -59,7 +59,35 @@ const INTEGER_ID = /^(-?\d+)(?:\.0*)?$/;
 /** One @, something before it, a dotted domain after it, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
-export function compileValueParser(field: CanonicalField, options: ColumnOptions, source: SourceConfig): ValueParser {
+/**
+ * Written-out "missing" markers that spreadsheets and statistics tools export. Without a
+ * source's own `null_values`, a typed value (number, date, boolean, e-mail, …) that is one of
+ * these (ignoring case) is null, not a field issue. Text fields keep them: "NA" is Namibia.
+ */
+export const DEFAULT_NULL_VALUES: readonly string[] = ['NA', 'N/A', '#N/A', 'NULL', 'NaN', 'None', 'nil', '-', '--'];
+const DEFAULT_NULLS = new Set(DEFAULT_NULL_VALUES.map((v) => v.toLowerCase()));
+
+/**
+ * The parser of one field with the source's null markers: a source's `null_values` are null in
+ * every field (checked before parsing, so a marker such as "0" or "9999" that would parse wins);
+ * without them, DEFAULT_NULL_VALUES are null in typed fields (checked only when parsing failed,
+ * so clean values cost nothing).
+ */
+export function compileValueParser(field: CanonicalField, options: ColumnOptions, source: Pick<SourceConfig, 'timezone' | 'null_values'>): ValueParser {
+  const parse = compileTypedParser(field, options, source);
+  if (source.null_values !== undefined) {
+    const nulls = new Set(source.null_values.map((v) => v.trim().toLowerCase()).filter((v) => v !== ''));
+    if (nulls.size === 0) return parse;
+    return (raw) => (nulls.has(raw.trim().toLowerCase()) ? null : parse(raw));
+  }
+  if (field.type === 'string') return parse;
+  return (raw) => {
+    const value = parse(raw);
+    return isParseFailure(value) && DEFAULT_NULLS.has(raw.trim().toLowerCase()) ? null : value;
+  };
+}
+
+function compileTypedParser(field: CanonicalField, options: ColumnOptions, source: Pick<SourceConfig, 'timezone'>): ValueParser {
   const mapValue = lookup(options.values);
   switch (field.type) {
     case 'string':
@@ -135,6 +163,18 @@ export function compileValueParser(field: CanonicalField, options: ColumnOptions
         if (n === null || !Number.isFinite(n)) return fail('invalid_number', `${show(raw)} is not a number`);
         if (integer && !Number.isInteger(n)) return fail('invalid_integer', `${show(raw)} is not a whole number`);
         return n;
+      };
+    }
+    case 'year': {
+      // A year alone ("1957", formats [YYYY] or [YY]) or the year of a full date in a listed format.
+      const formats = (options.formats ?? ['YYYY']).map((format) => compileDateFormat(format));
+      const expected = (options.formats ?? ['YYYY']).join(' or ');
+      const parts = newParts();
+      return (raw) => {
+        const s = raw.trim();
+        if (s === '') return null;
+        for (const parser of formats) if (parser.match(s, parts)) return parts.year;
+        return fail('invalid_year', `${show(raw)} is not a year in the format ${expected}`);
       };
     }
     case 'gender':

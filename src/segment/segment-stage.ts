@@ -8,17 +8,18 @@ import type { Pipeline } from '../config/load.js';
 import type { Db } from '../store/database.js';
 import type { StageOutcome } from '../store/ledger.js';
 import { computeRfm } from './rfm.js';
-import { clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
+import { attributeInputs, clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
+import { clusteringPopulation } from './clustering-population.js';
 import { computeClv } from './clv-scores.js';
 import { summarizePurchaseDays } from './clv/customer-summary.js';
 import { segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
-import { readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
+import { readAttributeFeatures, readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
 
 export interface SegmentRunSummary {
   readonly customers: number;
   readonly rfm: { readonly scored: number; readonly segments: Record<string, number> };
   readonly clustering:
-    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly imputed: Record<string, number>; readonly sampleSize: number }
+    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly imputed: Record<string, number>; readonly sampleSize: number; readonly note?: string }
     | { readonly clustered: number; readonly skipped: string };
   readonly clv: {
     readonly customers: number;
@@ -49,10 +50,13 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
   const dimensions: ShareDimension[] = [];
   for (const spec of config.clustering.specs) {
     if (spec.kind === 'column') columns.push(spec.column);
-    else if (!dimensions.includes(spec.dimension)) dimensions.push(spec.dimension);
+    else if (spec.kind === 'share' || spec.kind === 'shares') {
+      if (!dimensions.includes(spec.dimension)) dimensions.push(spec.dimension);
+    }
   }
   resetSegmentTables(db);
   const customers = readFeatures(db, columns, dimensions);
+  const attributeData = readAttributeFeatures(db, asOf);
   lap('read_features');
 
   // RFM over every customer of the features table; customers without purchases are not scored.
@@ -63,15 +67,19 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
   writeRfm(db, customers, rfm.scores);
   lap('rfm');
 
-  // Clustering: buyers only (see docs/segment.md); the others get segment_id NULL.
-  const buyers = customers.filter((c) => c.frequency > 0);
+  // Clustering: buyers only, or everyone on attributes (clustering-population.ts, docs/segment.md);
+  // the others get segment_id NULL.
+  const population = clusteringPopulation(config, customers, attributeData.catalog.size);
   const shareValues: Partial<Record<ShareDimension, string[]>> = {};
   for (const d of dimensions) {
     const values = new Set<string>();
-    for (const c of buyers) for (const v of Object.keys(c.shares[d] ?? {})) values.add(v);
+    for (const c of population.rows) for (const v of Object.keys(c.shares[d] ?? {})) values.add(v);
     shareValues[d] = [...values];
   }
-  const features = resolveFeatures(config.clustering.specs, shareValues);
+  const features = resolveFeatures(population.specs, shareValues, attributeData.catalog);
+  const buyers = features.some((f) => f.kind === 'attribute')
+    ? population.rows.map((row) => ({ ...row, attributes: attributeInputs(features, attributeData.byCustomer.get(row.customerId)) }))
+    : population.rows;
   const c = config.clustering;
   const clustered = buyers.length >= c.k.min
     ? clusterCustomers(buyers, features, {
@@ -87,7 +95,7 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
         sharePrior: c.share_prior,
         shareBlockWeight: c.share_block_weight,
       }, buyers.map((b) => b.frequency))
-    : `${buyers.length} customers with purchases: fewer than k.min = ${c.k.min}`;
+    : `${buyers.length} ${population.who}: fewer than k.min = ${c.k.min}`;
   const result: ClusteringResult | null = typeof clustered === 'string' ? null : clustered;
   writeSegments(db, customers, buyers, result);
   lap('clustering');
@@ -109,6 +117,7 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
           features: result.features.map((f) => f.name),
           imputed: Object.fromEntries(result.features.map((f, j) => [f.name, result.imputed[j] as number]).filter(([, n]) => (n as number) > 0)),
           sampleSize: result.sampleSize,
+          ...(population.note ? { note: population.note } : {}),
         }
       : { clustered: 0, skipped: clustered as string },
     clv: {
@@ -140,6 +149,7 @@ export const segmentStage: Stage = {
     else logger.info({ k: summary.clustering.k, rule: summary.clustering.rule, sizes: summary.clustering.sizes }, `clustering: k = ${summary.clustering.k}`);
     if (summary.clv.gammaGammaProblem) logger.warn({ reason: summary.clv.gammaGammaProblem }, 'no spend model: expected_avg_spend and clv are NULL');
     logger.info({ model: summary.clv.model, params: summary.clv.params, timingsMs: summary.timingsMs }, `clv: ${summary.clv.customers} customers`);
-    return { rowsIn: summary.customers, rowsOut: summary.customers, rejects: 0, details: summary };
+    const notes = 'note' in summary.clustering && summary.clustering.note ? [summary.clustering.note] : [];
+    return { rowsIn: summary.customers, rowsOut: summary.customers, rejects: 0, ...(notes.length > 0 ? { notes } : {}), details: summary };
   },
 };
