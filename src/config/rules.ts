@@ -226,17 +226,6 @@ function attributeProblems(source: SourceConfig, i: number, declaredTypes: Map<s
       }
     }
   }
-  const columns = Object.entries(source.columns).map(([field, spec]) => [field, columnName(spec)] as const);
-  for (const [name, spec] of Object.entries(attributes)) {
-    const mapped = columns.find(([, column]) => column === spec.column);
-    if (mapped) {
-      problems.push({
-        path: ['sources', i, 'attributes', name, 'column'],
-        message: `the column "${spec.column}" is already mapped to the field ${mapped[0]}`,
-        fix: 'read each column once: as a field under columns or as an attribute',
-      });
-    }
-  }
   return problems;
 }
 

@@ -29,7 +29,7 @@ export function clusteringPopulation<Row extends { readonly frequency: number }>
       rows: customers,
       specs: config.clustering.specsWithoutOrders,
       who: 'customers',
-      note: `no customer has a purchase: clustered all ${customers.length} customers on their attributes (${config.clustering.features_without_orders.join(', ')})`,
+      note: `no customer has a purchase: clustered all ${customers.length} customers on their attributes (clustering.features_without_orders)`,
     };
   }
   return { rows: buyers, specs, who: 'customers with purchases' };
