@@ -64,14 +64,14 @@ describe('attribute clustering features', () => {
   it('clusters buyers on behaviour, everyone on attributes only, and everyone on features_without_orders when nobody bought', () => {
     const rows = [{ frequency: 0 }, { frequency: 2 }, { frequency: 0 }];
     const behaviour = parseSegmentConfig({}, 'p.yml', declared);
-    expect(clusteringPopulation(behaviour, rows, 3).rows).toEqual([{ frequency: 2 }]);
+    expect(clusteringPopulation(behaviour, rows, true).rows).toEqual([{ frequency: 2 }]);
     const attributesOnly = parseSegmentConfig({ clustering: { features: ['attr.income'] } }, 'p.yml', declared);
-    expect(clusteringPopulation(attributesOnly, rows, 3).rows).toHaveLength(3);
+    expect(clusteringPopulation(attributesOnly, rows, true).rows).toHaveLength(3);
     const nobody = rows.map(() => ({ frequency: 0 }));
-    const fallback = clusteringPopulation(behaviour, nobody, 3);
+    const fallback = clusteringPopulation(behaviour, nobody, true);
     expect(fallback.rows).toHaveLength(3);
     expect(fallback.specs.map((s) => s.name)).toEqual(['attr.*']);
     expect(fallback.note).toMatch(/^no customer has a purchase: clustered all 3 customers on their attributes/);
-    expect(clusteringPopulation(behaviour, nobody, 0).rows).toEqual([]); // no attributes: nothing to cluster on
+    expect(clusteringPopulation(behaviour, nobody, false).rows).toEqual([]); // no attributes: nothing to cluster on
   });
 });

@@ -19,12 +19,12 @@ export interface ClusteringPopulation<Row> {
 export function clusteringPopulation<Row extends { readonly frequency: number }>(
   config: Pick<SegmentConfig, 'clustering'>,
   customers: readonly Row[],
-  attributeFeatures: number,
+  hasAttributeFeatures: boolean,
 ): ClusteringPopulation<Row> {
   const buyers = customers.filter((c) => c.frequency > 0);
   const specs = config.clustering.specs;
   if (specs.every(isAttributeSpec)) return { rows: customers, specs, who: 'customers' };
-  if (buyers.length === 0 && attributeFeatures > 0 && customers.length > 0) {
+  if (buyers.length === 0 && hasAttributeFeatures && customers.length > 0) {
     return {
       rows: customers,
       specs: config.clustering.specsWithoutOrders,

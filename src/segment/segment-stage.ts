@@ -12,8 +12,8 @@ import { attributeInputs, clusterCustomers, resolveFeatures, type ClusteringResu
 import { clusteringPopulation } from './clustering-population.js';
 import { computeClv } from './clv-scores.js';
 import { summarizePurchaseDays } from './clv/customer-summary.js';
-import { segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
-import { readAttributeFeatures, readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
+import { isAttributeSpec, segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
+import { hasAttributeFeatures, NO_ATTRIBUTE_FEATURES, readAttributeFeatures, readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
 
 export interface SegmentRunSummary {
   readonly customers: number;
@@ -56,7 +56,6 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
   }
   resetSegmentTables(db);
   const customers = readFeatures(db, columns, dimensions);
-  const attributeData = readAttributeFeatures(db, asOf);
   lap('read_features');
 
   // RFM over every customer of the features table; customers without purchases are not scored.
@@ -69,7 +68,9 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string): Segment
 
   // Clustering: buyers only, or everyone on attributes (clustering-population.ts, docs/segment.md);
   // the others get segment_id NULL.
-  const population = clusteringPopulation(config, customers, attributeData.catalog.size);
+  const population = clusteringPopulation(config, customers, hasAttributeFeatures(db));
+  // Attribute features are read only when the chosen features use them (they can be many).
+  const attributeData = population.specs.some(isAttributeSpec) ? readAttributeFeatures(db, asOf) : NO_ATTRIBUTE_FEATURES;
   const shareValues: Partial<Record<ShareDimension, string[]>> = {};
   for (const d of dimensions) {
     const values = new Set<string>();

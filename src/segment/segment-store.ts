@@ -231,6 +231,12 @@ export interface AttributeFeatureData {
   readonly byCustomer: Map<string, Map<string, number | string>>;
 }
 
+export const NO_ATTRIBUTE_FEATURES: AttributeFeatureData = { catalog: new Map(), byCustomer: new Map() };
+
+export function hasAttributeFeatures(db: Db): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM feature_attributes)').pluck().get() === 1;
+}
+
 export function readAttributeFeatures(db: Db, asOf: string): AttributeFeatureData {
   const catalog = new Map<string, { type: string; values: string[] }>();
   const byCustomer = new Map<string, Map<string, number | string>>();
