@@ -7,6 +7,7 @@ import type { Pipeline } from '../config/load.js';
 import { cleanConfigOf, type CleanConfig } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
+import { writeAttributes } from './attributes/customer-attributes.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
 
 /** clean's steps in the order they run, for the progress bar (the names the steps report). */
@@ -124,6 +125,8 @@ async function cleanWithRules(
     rules,
   );
   logger.info({ orders }, `orders: ${orders.linesIn} lines → ${orders.linesOut} (${orders.duplicatesRemoved} duplicates removed, ${orders.returns} returns, ${orders.outliers} outliers, ${orders.dataIssues} data issues)`);
+  const attributes = writeAttributes(db, pipeline, config);
+  if (attributes.values + attributes.orderValues > 0) logger.info({ attributes }, `attributes: ${attributes.values} golden values of ${attributes.customers} customers, ${attributes.orderValues} order-line values`);
   const eventsStart = performance.now();
   const events = cleanEvents(db);
   const eventsMs = Math.round(performance.now() - eventsStart);
@@ -132,5 +135,5 @@ async function cleanWithRules(
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, attributes, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
 }

@@ -109,6 +109,7 @@ function goldenValues(record: CustomerRecord, cities: ReadonlyMap<string, string
     consent_sms: record.consentSms,
     consent_push: record.consentPush,
     loyalty_points: record.loyaltyPoints,
+    birth_year: record.birthYear,
   };
 }
 

@@ -31,7 +31,7 @@ export const collectStage: Stage = {
   async run(context: StageContext) {
     const { db, pipeline, logger } = context;
     for (const kind of SOURCE_KINDS) db.exec(`DELETE FROM ${rawTableName(kind)}`);
-    db.exec('DELETE FROM rejects; DELETE FROM field_issues; DELETE FROM source_files;');
+    db.exec('DELETE FROM rejects; DELETE FROM field_issues; DELETE FROM source_files; DELETE FROM raw_attributes;');
 
     const tuning = tuningFrom(process.env, availableParallelism(), pipeline.sources.length);
     logger.debug({ tuning }, 'collect: reader threads and batch sizes');

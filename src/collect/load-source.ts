@@ -79,6 +79,7 @@ export class SourceWriter {
   private readonly stride: number;
   private readonly insertReject: Database.Statement;
   private readonly insertIssue: Database.Statement;
+  private readonly insertAttribute: Database.Statement;
 
   constructor(
     private readonly db: Db,
@@ -89,6 +90,7 @@ export class SourceWriter {
     this.stride = 1 + this.layout.filter((column) => column.perRow).length;
     this.insertReject = db.prepare('INSERT INTO rejects (source, file, line, column_name, code, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.insertIssue = db.prepare('INSERT INTO field_issues (source, line, column_name, field, code, raw_value, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertAttribute = db.prepare('INSERT INTO raw_attributes (source, line, name, value) VALUES (?, ?, ?, ?)');
   }
 
   private insertRows(rows: number): Database.Statement {
@@ -106,6 +108,8 @@ export class SourceWriter {
     const { name, path } = this.source;
     for (const [line, column, code, message, raw] of batch.rejects) this.insertReject.run(name, path, line, column, code, message, raw);
     for (const [line, column, field, code, rawValue, message] of batch.issues) this.insertIssue.run(name, line, column, field, code, rawValue, message);
+    const attributes = batch.attributes;
+    for (let a = 0; a < attributes.length; a += 3) this.insertAttribute.run(name, attributes[a], attributes[a + 1], attributes[a + 2]);
   }
 }
 

@@ -16,18 +16,32 @@ export interface FeatureRow {
   readonly customerId: string;
   readonly values: Readonly<Partial<Record<NumericFeatureColumn, number | null>>>;
   readonly shares: Readonly<Partial<Record<ShareDimension, Readonly<Record<string, number>>>>>;
+  /** Attribute features by resolved name (attr.income, attr.education.PhD); null = missing. */
+  readonly attributes?: Readonly<Record<string, number | null>>;
 }
 
 /** A concrete clustering feature after `share.<dimension>.*` has been expanded. */
 export type ResolvedFeature =
   | { readonly name: string; readonly from: string; readonly kind: 'column'; readonly column: NumericFeatureColumn }
-  | { readonly name: string; readonly from: string; readonly kind: 'share'; readonly dimension: ShareDimension; readonly value: string };
+  | { readonly name: string; readonly from: string; readonly kind: 'share'; readonly dimension: ShareDimension; readonly value: string }
+  /** An attribute feature; `value` is set for the 0/1 feature of one value of a category. */
+  | { readonly name: string; readonly from: string; readonly kind: 'attribute'; readonly attribute: string; readonly value?: string };
+
+/** Attribute features present in the data: name (without attr.) → type and, for categories, the values. */
+export type AttributeFeatureCatalog = ReadonlyMap<string, { readonly type: string; readonly values: readonly string[] }>;
+
+/** Types attr.* expands to: the numeric ones (a date is its days before as_of). */
+const NUMERIC_ATTRIBUTE_TYPES = new Set(['number', 'year', 'date']);
 
 /**
  * Expands the configured specs: `share.<dimension>.*` becomes one feature per value of that
  * dimension found in `shareValues` (code-unit order). `from` is the configured name.
  */
-export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Readonly<Partial<Record<ShareDimension, readonly string[]>>>): ResolvedFeature[] {
+export function resolveFeatures(
+  specs: readonly FeatureSpec[],
+  shareValues: Readonly<Partial<Record<ShareDimension, readonly string[]>>>,
+  attributes: AttributeFeatureCatalog = new Map(),
+): ResolvedFeature[] {
   const out: ResolvedFeature[] = [];
   const seen = new Set<string>();
   const push = (f: ResolvedFeature): void => {
@@ -38,10 +52,38 @@ export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Read
   for (const spec of specs) {
     if (spec.kind === 'column') push({ name: spec.name, from: spec.name, kind: 'column', column: spec.column });
     else if (spec.kind === 'share') push({ name: spec.name, from: spec.name, kind: 'share', dimension: spec.dimension, value: spec.value });
-    else {
+    else if (spec.kind === 'attribute') {
+      if (attributes.has(spec.attribute)) push({ name: spec.name, from: spec.name, kind: 'attribute', attribute: spec.attribute });
+    } else if (spec.kind === 'attribute_values') {
+      for (const value of sortedCodeUnits(attributes.get(spec.attribute)?.values ?? [])) push({ name: `attr.${spec.attribute}.${value}`, from: spec.name, kind: 'attribute', attribute: spec.attribute, value });
+    } else if (spec.kind === 'attributes') {
+      for (const name of sortedCodeUnits([...attributes.keys()])) {
+        if (NUMERIC_ATTRIBUTE_TYPES.has(attributes.get(name)!.type)) push({ name: `attr.${name}`, from: `attr.${name}`, kind: 'attribute', attribute: name });
+      }
+    } else {
       const values = [...(shareValues[spec.dimension] ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const value of values) push({ name: `share.${spec.dimension}.${value}`, from: spec.name, kind: 'share', dimension: spec.dimension, value });
     }
+  }
+  return out;
+}
+
+function sortedCodeUnits(values: readonly string[]): string[] {
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * One customer's attribute inputs by resolved feature name: numbers as they are (a date as its
+ * days before as_of, a boolean 0/1); a category as 1 for its value and 0 for the others (0 for
+ * all when the customer has none). Missing numbers stay null (imputed with the median).
+ */
+export function attributeInputs(features: readonly ResolvedFeature[], values: ReadonlyMap<string, number | string> | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const f of features) {
+    if (f.kind !== 'attribute') continue;
+    const v = values?.get(f.attribute);
+    if (f.value !== undefined) out[f.name] = v !== undefined && String(v) === f.value ? 1 : 0;
+    else out[f.name] = typeof v === 'number' && Number.isFinite(v) ? v : null;
   }
   return out;
 }
@@ -81,6 +123,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
       const row = rows[i] as FeatureRow;
       let v: number | null | undefined;
       if (f.kind === 'column') v = row.values[f.column];
+      else if (f.kind === 'attribute') v = row.attributes?.[f.name];
       else v = row.shares[f.dimension]?.[f.value] ?? 0;
       if (v === null || v === undefined || !Number.isFinite(v)) missing.push(i);
       else {
@@ -258,9 +301,12 @@ export function clusterCustomers(rows: readonly FeatureRow[], configured: readon
  */
 export function featureWeights(features: readonly ResolvedFeature[], blockWeight: number): number[] {
   const blockSize = new Map<string, number>();
-  for (const f of features) if (f.from !== f.name) blockSize.set(f.from, (blockSize.get(f.from) ?? 0) + 1);
+  // A block is the expansion of share.<dimension>.* or attr.<category>.*; attr.* expands to
+  // whole features, each its own.
+  const inBlock = (f: ResolvedFeature): boolean => f.from !== f.name && (f.kind !== 'attribute' || f.value !== undefined);
+  for (const f of features) if (inBlock(f)) blockSize.set(f.from, (blockSize.get(f.from) ?? 0) + 1);
   return features.map((f) => {
-    const n = blockSize.get(f.from);
+    const n = inBlock(f) ? blockSize.get(f.from) : undefined;
     return n === undefined || blockWeight <= 0 ? 1 : Math.sqrt(blockWeight / n);
   });
 }

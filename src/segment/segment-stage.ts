@@ -8,16 +8,17 @@ import type { Pipeline } from '../config/load.js';
 import type { Db } from '../store/database.js';
 import type { StageOutcome } from '../store/ledger.js';
 import { computeRfm } from './rfm.js';
-import { clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
+import { attributeInputs, clusterCustomers, resolveFeatures, type ClusteringResult } from './clustering.js';
+import { clusteringPopulation } from './clustering-population.js';
 import { computeClv } from './clv-scores.js';
-import { segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
-import { readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
+import { isAttributeSpec, segmentConfigOf, type NumericFeatureColumn, type SegmentConfig, type ShareDimension } from './segment-config.js';
+import { hasAttributeFeatures, NO_ATTRIBUTE_FEATURES, readAttributeFeatures, readFeatures, readPurchaseDays, resetSegmentTables, writeClv, writeRfm, writeSegments, type CustomerFeatures } from './segment-store.js';
 
 export interface SegmentRunSummary {
   readonly customers: number;
   readonly rfm: { readonly scored: number; readonly segments: Record<string, number> };
   readonly clustering:
-    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly dropped: readonly { readonly name: string; readonly modalShare: number }[]; readonly imputed: Record<string, number>; readonly sampleSize: number }
+    | { readonly clustered: number; readonly k: number; readonly rule: string; readonly sizes: readonly number[]; readonly features: readonly string[]; readonly dropped: readonly { readonly name: string; readonly modalShare: number }[]; readonly imputed: Record<string, number>; readonly sampleSize: number; readonly note?: string }
     | { readonly clustered: number; readonly skipped: string };
   readonly clv: {
     readonly customers: number;
@@ -61,7 +62,9 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string, onStep?:
   const dimensions: ShareDimension[] = [];
   for (const spec of config.clustering.specs) {
     if (spec.kind === 'column') columns.push(spec.column);
-    else if (!dimensions.includes(spec.dimension)) dimensions.push(spec.dimension);
+    else if (spec.kind === 'share' || spec.kind === 'shares') {
+      if (!dimensions.includes(spec.dimension)) dimensions.push(spec.dimension);
+    }
   }
   resetSegmentTables(db);
   const customers = readFeatures(db, columns, dimensions);
@@ -75,15 +78,21 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string, onStep?:
   writeRfm(db, customers, rfm.scores);
   lap('rfm');
 
-  // Clustering: buyers only (see docs/segment.md); the others get segment_id NULL.
-  const buyers = customers.filter((c) => c.frequency > 0);
+  // Clustering: buyers only, or everyone on attributes (clustering-population.ts, docs/segment.md);
+  // the others get segment_id NULL.
+  const population = clusteringPopulation(config, customers, hasAttributeFeatures(db));
+  // Attribute features are read only when the chosen features use them (they can be many).
+  const attributeData = population.specs.some(isAttributeSpec) ? readAttributeFeatures(db, asOf) : NO_ATTRIBUTE_FEATURES;
   const shareValues: Partial<Record<ShareDimension, string[]>> = {};
   for (const d of dimensions) {
     const values = new Set<string>();
-    for (const c of buyers) for (const v of Object.keys(c.shares[d] ?? {})) values.add(v);
+    for (const c of population.rows) for (const v of Object.keys(c.shares[d] ?? {})) values.add(v);
     shareValues[d] = [...values];
   }
-  const features = resolveFeatures(config.clustering.specs, shareValues);
+  const features = resolveFeatures(population.specs, shareValues, attributeData.catalog);
+  const buyers = features.some((f) => f.kind === 'attribute')
+    ? population.rows.map((row) => ({ ...row, attributes: attributeInputs(features, attributeData.byCustomer.get(row.customerId)) }))
+    : population.rows;
   const c = config.clustering;
   const clustered = buyers.length >= c.k.min
     ? clusterCustomers(buyers, features, {
@@ -99,9 +108,10 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string, onStep?:
         sharePrior: c.share_prior,
         shareBlockWeight: c.share_block_weight,
       }, buyers.map((b) => b.frequency))
-    : `${buyers.length} customers with purchases: fewer than k.min = ${c.k.min}`;
+    : `${buyers.length} ${population.who}: fewer than k.min = ${c.k.min}`;
   const result: ClusteringResult | null = typeof clustered === 'string' ? null : clustered;
   const notes: string[] = [];
+  if (population.note && result) notes.push(population.note);
   if (customers.length === 0) notes.push('the features table is empty, so there is nothing to score (has the features stage run?)');
   else if (!result) notes.push(`clustering skipped: ${clustered as string}`);
   else if (result.dropped.length > 0) {
@@ -135,6 +145,7 @@ export function runSegment(db: Db, config: SegmentConfig, asOf: string, onStep?:
           dropped: result.dropped,
           imputed: Object.fromEntries(result.features.map((f, j) => [f.name, result.imputed[j] as number]).filter(([, n]) => (n as number) > 0)),
           sampleSize: result.sampleSize,
+          ...(population.note ? { note: population.note } : {}),
         }
       : { clustered: 0, skipped: clustered as string },
     clv: {

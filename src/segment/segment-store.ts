@@ -238,3 +238,45 @@ export function writeClv(db: Db, rows: readonly ClvRow[], model: readonly ClvMod
   const m = db.prepare('INSERT INTO clv_model (model, parameter, value) VALUES (?, ?, ?)');
   for (const row of model) m.run(row.model, row.parameter, row.value);
 }
+
+/** Attribute features of every customer, for clustering (feature_attributes, the features stage). */
+export interface AttributeFeatureData {
+  /** Name (without attr.) → type and, for categories, the values in code-unit order. */
+  readonly catalog: Map<string, { type: string; values: string[] }>;
+  /** customer_id → name → value (a date as its days before as_of). */
+  readonly byCustomer: Map<string, Map<string, number | string>>;
+}
+
+export const NO_ATTRIBUTE_FEATURES: AttributeFeatureData = { catalog: new Map(), byCustomer: new Map() };
+
+export function hasAttributeFeatures(db: Db): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM feature_attributes)').pluck().get() === 1;
+}
+
+export function readAttributeFeatures(db: Db, asOf: string): AttributeFeatureData {
+  const catalog = new Map<string, { type: string; values: string[] }>();
+  const byCustomer = new Map<string, Map<string, number | string>>();
+  const rows = db
+    .prepare(
+      `SELECT customer_id, name, kind,
+              CASE kind WHEN 'date' THEN julianday(@asOf) - julianday(substr(value, 1, 10)) ELSE value END AS value
+         FROM feature_attributes WHERE value IS NOT NULL ORDER BY customer_id, name`,
+    )
+    .raw()
+    .iterate({ asOf }) as Iterable<[string, string, string, number | string | null]>;
+  const values = new Map<string, Set<string>>();
+  for (const [customerId, name, kind, value] of rows) {
+    if (value === null) continue;
+    if (!catalog.has(name)) catalog.set(name, { type: kind, values: [] });
+    if (kind === 'category') {
+      let seen = values.get(name);
+      if (!seen) values.set(name, (seen = new Set()));
+      seen.add(String(value));
+    }
+    let mine = byCustomer.get(customerId);
+    if (!mine) byCustomer.set(customerId, (mine = new Map()));
+    mine.set(name, kind === 'category' ? String(value) : Number(value));
+  }
+  for (const [name, seen] of values) catalog.get(name)!.values = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { catalog, byCustomer };
+}
