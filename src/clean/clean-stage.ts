@@ -122,5 +122,5 @@ async function cleanWithRules(
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
 }

@@ -212,19 +212,19 @@ function computeQuantityLimits(db: Db, options: ResolvedOutlierOptions, raw: Raw
       WHERE ${raw.notDuplicate} AND ${raw.unitPrice} IS NOT NULL
       GROUP BY r.source, abs(r.quantity) ORDER BY r.source, value`,
   );
-  const insert = db.prepare('INSERT INTO temp.co_qty VALUES (?, ?, ?)');
   const limits: QuantityLimitStats[] = [];
+  const rows: [string, number, string][] = [];
   const finish = (source: string, buckets: HistogramBucket[]): void => {
     const n = buckets.reduce((sum, b) => sum + b.count, 0);
     const quartiles = quartilesFromHistogram(buckets, n);
     if (quartiles === null) return;
     const limit = quantityLimit(quartiles, options);
     const iqr = quartiles.q3 - quartiles.q1;
-    insert.run(
+    rows.push([
       source,
       limit,
       `limit ${fmt(limit)} = max(floor ${fmt(options.quantityFloor)}, Q3 ${fmt(quartiles.q3)} + ${fmt(options.iqrMultiplier)} × IQR ${fmt(iqr)}) of |quantity| over ${n} lines`,
-    );
+    ]);
     limits.push({ source, lines: n, q1: quartiles.q1, q3: quartiles.q3, limit });
   };
   let source: string | null = null;
@@ -238,6 +238,9 @@ function computeQuantityLimits(db: Db, options: ResolvedOutlierOptions, raw: Raw
     buckets.push({ value: row.value, count: row.count });
   }
   if (source !== null) finish(source, buckets);
+  // Written once the cursor is closed: better-sqlite3 refuses a write while one is open (one row per source).
+  const insert = db.prepare('INSERT INTO temp.co_qty VALUES (?, ?, ?)');
+  for (const row of rows) insert.run(...row);
   return limits;
 }
 
