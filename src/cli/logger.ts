@@ -12,11 +12,22 @@ export function resolveLogFormat(format: LogFormat, isTty: boolean): 'json' | 'p
   return format;
 }
 
-export function createLogger(format: LogFormat, level = 'info'): Logger {
+/**
+ * Without `debug`, an error in a log line is its type, message and code, never a stack trace: the
+ * message of a data or environment fault says what to do; --debug adds the stack (and its cause's).
+ */
+export function createLogger(format: LogFormat, level = 'info', debug = false): Logger {
   const resolved = resolveLogFormat(format, process.stderr.isTTY === true);
-  if (resolved === 'json') return pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
+  const serializers = { err: debug ? pino.stdSerializers.err : errorWithoutStack };
+  if (resolved === 'json') return pino({ level, base: { pid: process.pid }, serializers }, pino.destination({ fd: 2, sync: true }));
   return pino(
-    { level },
+    { level, serializers },
     pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
   );
+}
+
+function errorWithoutStack(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
 }
