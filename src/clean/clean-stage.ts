@@ -8,6 +8,7 @@ import { cleanConfigOf, type CleanConfig } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
+import { pipelineExcludeSkuRules } from './orders/exclude-skus.js';
 
 /** Page cache of the clean stage's connection, in MiB. */
 const CLEAN_CACHE_MIB = 128;
@@ -22,6 +23,8 @@ export const cleanStage: Stage = {
         clean: cleanConfigOf(pipeline),
         base_currency: pipeline.config.base_currency,
         sources: pipeline.sources.map((s) => ({ name: s.name, kind: s.kind, default_region: s.default_region ?? null })),
+        // Only when set, so that pipelines without it keep their fingerprint.
+        ...(pipelineExcludeSkuRules(pipeline).length > 0 ? { exclude_skus: pipelineExcludeSkuRules(pipeline) } : {}),
       },
       usesAsOf: false,
     };
@@ -52,6 +55,7 @@ async function runClean(context: StageContext) {
   const ordersOptions: CleanOrdersOptions = {
     baseCurrency: pipeline.config.base_currency,
     dropExactDuplicates: config.orders.drop_exact_duplicates,
+    excludeSkus: pipelineExcludeSkuRules(pipeline),
     outlier: {
       quantityFloor: config.outliers.quantity_floor,
       iqrMultiplier: config.outliers.iqr_multiplier,

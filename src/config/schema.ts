@@ -38,6 +38,17 @@ const customerSourceFromColumn = z.strictObject({
   values: z.record(z.string(), z.string()),
 });
 
+/** An exclude_skus entry: an exact SKU, or SKUs / a glob pattern with the reason they are not merchandise. */
+const excludeSkuEntry = z.union([
+  z.string().min(1, 'the SKU cannot be empty'),
+  z.strictObject({
+    sku: z.string().min(1).optional(),
+    skus: z.array(z.string().min(1)).min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    reason: z.string().min(1).optional(),
+  }),
+]);
+
 const sourceSchema = z.strictObject({
   name: z
     .string()
@@ -55,6 +66,8 @@ const sourceSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"').optional(),
   customer_source: z.union([z.string().min(1), customerSourceFromColumn]).optional(),
   columns: z.record(z.string(), columnSpec),
+  /** Orders sources: lines that are not merchandise (postage, fees), kept out of orders and revenue. */
+  exclude_skus: z.array(excludeSkuEntry).optional(),
 });
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
