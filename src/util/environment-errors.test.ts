@@ -115,6 +115,11 @@ describe('databaseError', () => {
     );
   });
 
+  it('leaves the faults of other files to the caller', () => {
+    expect(databaseError(errno('EACCES', 'open', '/data/orders.csv'), db)).toBeUndefined();
+    expect(explainFault(errno('EACCES', 'open', '/data/orders.csv'), db)).toMatchObject({ message: 'cannot read /data/orders.csv: permission denied; give the user running persona read access to it' });
+  });
+
   it('leaves bugs alone', () => {
     expect(databaseError(new Database.SqliteError('NOT NULL constraint failed: clv.x', 'SQLITE_CONSTRAINT_NOTNULL'), db)).toBeUndefined();
     expect(databaseError(new RangeError('bad'), db)).toBeUndefined();

@@ -12,7 +12,7 @@
  * exit 1: fix the machine and run again.
  */
 import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DataError, UsageError } from './errors.js';
 
 /** A file or database the machine does not let persona use (exit 1). */
@@ -124,6 +124,8 @@ export function databaseError(error: unknown, dbPath: string): Error | undefined
   const errno = errnoOf(error);
   if (errno === undefined || REASONS[errno.code] === undefined) return undefined;
   const path = errno.path ?? dbPath;
+  // Only the database's own files (…, -wal, -shm, .lock) and its folders: a source file's fault is not the database's.
+  if (!resolve(path).startsWith(resolve(dbPath)) && !isAncestor(path, dbPath)) return undefined;
   const what = path === dbPath ? `the database ${dbPath}` : `${path} (for the database ${dbPath})`;
   switch (errno.code) {
     case 'ENOTDIR':
@@ -142,6 +144,11 @@ export function databaseError(error: unknown, dbPath: string): Error | undefined
       return new EnvironmentError(`cannot ${creating ? 'create' : 'write'} ${what}: ${REASONS[errno.code]}; ${fix}`, { cause: error });
     }
   }
+}
+
+function isAncestor(folder: string, path: string): boolean {
+  const rel = relative(resolve(folder), resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** The first existing non-folder on the way from / to `dir`, if any. */
