@@ -9,6 +9,7 @@ import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
 import { writeAttributes } from './attributes/customer-attributes.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
+import { pipelineExcludeSkuRules } from './orders/exclude-skus.js';
 
 /** clean's steps in the order they run, for the progress bar (the names the steps report). */
 const CLEAN_STEPS = [
@@ -30,6 +31,8 @@ export const cleanStage: Stage = {
         clean: cleanConfigOf(pipeline),
         base_currency: pipeline.config.base_currency,
         sources: pipeline.sources.map((s) => ({ name: s.name, kind: s.kind, default_region: s.default_region ?? null })),
+        // Only when set, so that pipelines without it keep their fingerprint.
+        ...(pipelineExcludeSkuRules(pipeline).length > 0 ? { exclude_skus: pipelineExcludeSkuRules(pipeline) } : {}),
       },
       usesAsOf: false,
     };
@@ -60,6 +63,7 @@ async function runClean(context: StageContext) {
   const ordersOptions: CleanOrdersOptions = {
     baseCurrency: pipeline.config.base_currency,
     dropExactDuplicates: config.orders.drop_exact_duplicates,
+    excludeSkus: pipelineExcludeSkuRules(pipeline),
     outlier: {
       quantityFloor: config.outliers.quantity_floor,
       iqrMultiplier: config.outliers.iqr_multiplier,

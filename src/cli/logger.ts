@@ -37,16 +37,22 @@ export function terminalMessage(log: Record<string, unknown>, messageKey = 'msg'
   return extra.length > 0 ? `${text} (${extra.join(', ')})` : text;
 }
 
-export function createLogger(format: LogFormat, level = 'info'): Logger {
+/**
+ * Without `debug`, an error in a log line is its type, message and code, never a stack trace: the
+ * message of a data or environment fault says what to do; --debug adds the stack (and its cause's).
+ */
+export function createLogger(format: LogFormat, level = 'info', debug = false): Logger {
   const resolved = resolveLogFormat(format, process.stderr.isTTY === true);
-  if (resolved === 'json') return pino({ level, base: { pid: process.pid } }, pino.destination({ fd: 2, sync: true }));
-  const debug = level === 'debug';
+  const serializers = { err: debug ? pino.stdSerializers.err : errorWithoutStack };
+  if (resolved === 'json') return pino({ level, base: { pid: process.pid }, serializers }, pino.destination({ fd: 2, sync: true }));
+  // At debug level a terminal line shows every field; otherwise one line per log call.
+  const verbose = level === 'debug' || debug;
   const prettify = prettyFactory({
     colorize: process.stderr.isTTY === true,
     ignore: 'pid,hostname',
     translateTime: 'HH:MM:ss',
-    hideObject: !debug,
-    ...(debug ? {} : { messageFormat: (log: Record<string, unknown>, messageKey: string) => terminalMessage(log, messageKey) }),
+    hideObject: !verbose,
+    ...(verbose ? {} : { messageFormat: (log: Record<string, unknown>, messageKey: string) => terminalMessage(log, messageKey) }),
   });
   const stderr = pino.destination({ fd: 2, sync: true });
   const terminal = {
@@ -54,5 +60,11 @@ export function createLogger(format: LogFormat, level = 'info'): Logger {
       writeAboveProgress((text) => stderr.write(text), prettify(line));
     },
   };
-  return pino({ level }, terminal);
+  return pino({ level, serializers }, terminal);
+}
+
+function errorWithoutStack(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }) };
 }

@@ -23,7 +23,8 @@ export const collectStage: Stage = {
     for (const source of pipeline.sources) inputHashes[source.name] = await sha256OfFile(source.absolutePath);
     return {
       inputHashes,
-      config: { sources: pipeline.config.sources, base_currency: pipeline.config.base_currency },
+      // exclude_skus is clean's: changing it re-runs clean, not collect.
+      config: { sources: pipeline.config.sources.map(({ exclude_skus: _cleanOnly, ...source }) => source), base_currency: pipeline.config.base_currency },
       usesAsOf: false,
     };
   },

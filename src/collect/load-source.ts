@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { ConfigError, type ConfigProblem } from '../config/errors.js';
+import { sourceFileError } from '../util/environment-errors.js';
 import type { Db } from '../store/database.js';
 import type { Progress } from '../cli/progress.js';
 import type { SourceLoadStats } from './load-stats.js';
@@ -42,7 +43,7 @@ export async function readHeader(source: ResolvedSource): Promise<string[]> {
       },
     );
   } catch (error) {
-    if (error !== stop) throw error;
+    if (error !== stop) throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
   }
   return header ?? [];
 }
@@ -51,12 +52,17 @@ export async function readHeader(source: ResolvedSource): Promise<string[]> {
 export async function preflightSources(pipeline: Pipeline): Promise<void> {
   const problems: ConfigProblem[] = [];
   for (const [index, source] of pipeline.sources.entries()) {
-    if (!existsSync(source.absolutePath) || !statSync(source.absolutePath).isFile()) {
+    if (!existsSync(source.absolutePath)) {
       problems.push({
         path: ['sources', index, 'path'],
         message: `the file ${source.absolutePath} does not exist`,
         fix: 'paths are relative to the pipeline file; check the path and that the data is in place',
       });
+      continue;
+    }
+    if (!statSync(source.absolutePath).isFile()) {
+      const kind = statSync(source.absolutePath).isDirectory() ? 'a folder' : 'not a regular file';
+      problems.push({ path: ['sources', index, 'path'], message: `${source.absolutePath} is ${kind}`, fix: 'point the path at the CSV file itself' });
       continue;
     }
     const header = await readHeader(source);

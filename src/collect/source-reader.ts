@@ -11,6 +11,7 @@ import { openSource, type OpenedSource } from './open-source-stream.js';
 import { readCsvSource, type CsvFlow, type CsvReader } from './read-csv.js';
 import { compileRowMapper, type FieldIssue, type RowMapper } from './row-mapper.js';
 import type { StoredValue } from './value-parsers.js';
+import { sourceFileError } from '../util/environment-errors.js';
 
 /** A row of rejects without its source: line, column_name, code, message, raw. */
 export type RejectTuple = [line: number, column: string | null, code: string, message: string, raw: string | null];
@@ -162,6 +163,8 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
     stats.emptyLines = csv.emptyLines;
     reader = csv.reader;
     stats.gzip = opened?.gzip ?? false;
+  } catch (error) {
+    throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
   } finally {
     opened?.stream.destroy();
   }

@@ -294,7 +294,29 @@ const customerReferencesResolve: Rule = (config) => {
   return problems;
 };
 
-export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, attributesFitTheirKind, encodingsExist, customerReferencesResolve];
+/** exclude_skus: on orders sources that map a sku, each object entry naming what it excludes once. */
+const excludeSkusApply: Rule = (config) =>
+  config.sources.flatMap((source, i): ConfigProblem[] => {
+    if (source.exclude_skus === undefined) return [];
+    const path = ['sources', i, 'exclude_skus'];
+    if (source.kind !== 'orders') return [{ path, message: `a ${source.kind} source has no order lines to exclude`, fix: 'move exclude_skus to the orders source whose SKUs it names' }];
+    const problems: ConfigProblem[] = [];
+    if (!('sku' in source.columns)) problems.push({ path, message: 'exclude_skus needs the sku field, which this source does not map', fix: 'add "sku: <column>" under columns' });
+    source.exclude_skus.forEach((entry, k) => {
+      if (typeof entry === 'string') return;
+      const given = (['sku', 'skus', 'pattern'] as const).filter((key) => entry[key] !== undefined);
+      if (given.length !== 1) {
+        problems.push({
+          path: [...path, k],
+          message: given.length === 0 ? 'the entry names no SKU' : `the entry has ${given.join(' and ')}: one of them per entry`,
+          fix: 'write { sku: POST }, { skus: [POST, DOT] } or { pattern: "gift_*" }, each with its reason',
+        });
+      }
+    });
+    return problems;
+  });
+
+export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, attributesFitTheirKind, encodingsExist, customerReferencesResolve, excludeSkusApply];
 
 export function checkRules(config: PipelineFileConfig): ConfigProblem[] {
   return RULES.flatMap((rule) => rule(config));

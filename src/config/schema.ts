@@ -56,6 +56,17 @@ const customerSourceFromColumn = z.strictObject({
   values: z.record(z.string(), z.string()),
 });
 
+/** An exclude_skus entry: an exact SKU, or SKUs / a glob pattern with the reason they are not merchandise. */
+const excludeSkuEntry = z.union([
+  z.string().min(1, 'the SKU cannot be empty'),
+  z.strictObject({
+    sku: z.string().min(1).optional(),
+    skus: z.array(z.string().min(1)).min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    reason: z.string().min(1).optional(),
+  }),
+]);
+
 const sourceSchema = z.strictObject({
   name: z
     .string()
@@ -77,6 +88,8 @@ const sourceSchema = z.strictObject({
   attributes: z.record(z.string(), attributeSpec).optional(),
   /** Values that mean "missing" in this file (they become null without a field issue). */
   null_values: z.array(z.string()).optional(),
+  /** Orders sources: lines that are not merchandise (postage, fees), kept out of orders and revenue. */
+  exclude_skus: z.array(excludeSkuEntry).optional(),
 });
 export type SourceConfig = z.infer<typeof sourceSchema>;
 

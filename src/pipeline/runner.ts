@@ -12,6 +12,7 @@ import { Ledger, type StageOutcome, type StagePlan } from '../store/ledger.js';
 import { acquireRunLock } from '../store/run-lock.js';
 import { hashValue } from '../util/hash.js';
 import { UsageError } from '../util/errors.js';
+import { explainFault } from '../util/environment-errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { STAGES } from './registry.js';
@@ -195,10 +196,10 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
           durationMs,
         });
       } catch (error) {
-        failure = error;
-        const message = error instanceof Error ? error.message : String(error);
+        failure = explainFault(error, pipeline.databasePath); // a full disk, a damaged file: one line naming it
+        const message = failure instanceof Error ? failure.message : String(failure);
         ledger.failStage(runId, stage.name, message);
-        deps.logger.error({ stage: stage.name, err: error }, `${stage.name}: failed: ${message}`);
+        deps.logger.error({ stage: stage.name, err: failure }, `${stage.name}: failed: ${message}`);
         reports.push({ stage: stage.name, status: 'failed', error: message, durationMs: Date.now() - started });
       }
     }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { loadPipeline } from '../../config/load.js';
 import { openDatabase, type Db } from '../../store/database.js';
+import { databaseError } from '../../util/environment-errors.js';
 import { UsageError } from '../../util/errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../format-table.js';
@@ -131,6 +132,8 @@ export async function explainCommand(kind: string, id: string, flags: ExplainFla
     out.push(...renderProfile(found));
     process.stdout.write(out.join('\n') + '\n');
     return ExitCode.Ok;
+  } catch (error) {
+    throw databaseError(error, dbPath) ?? error; // a damaged file: one line naming it
   } finally {
     db.close();
   }

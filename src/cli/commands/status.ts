@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadPipeline, type Pipeline } from '../../config/load.js';
 import { openDatabase } from '../../store/database.js';
+import { databaseError } from '../../util/environment-errors.js';
 import { Ledger, reportedIssues, type StageRunRow } from '../../store/ledger.js';
 import { STAGES } from '../../pipeline/registry.js';
 import { planStage } from '../../pipeline/runner.js';
@@ -108,6 +109,8 @@ export async function statusCommand(file: string | undefined, flags: StatusFlags
       process.stdout.write([`database: ${dbPath}`, '', table, ...notes.lines, ...(errors.length ? ['', ...errors] : [])].join('\n') + '\n');
     }
     return ExitCode.Ok;
+  } catch (error) {
+    throw databaseError(error, dbPath) ?? error; // a damaged file: one line naming it
   } finally {
     db.close();
   }
