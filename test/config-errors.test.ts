@@ -87,7 +87,7 @@ const cases: { name: string; yaml: string; message: string }[] = [
     yaml: GOOD.replace('email: Email', 'email: { column: Email, formats: [YYYY-MM-DD] }'),
     message: `<file>: 1 problem in the pipeline file
   ✖ <file>:10:40 sources[0].columns.email.formats: "formats" does not apply to email, an email field
-    fix: remove "formats" (it applies to date/timestamp fields)`,
+    fix: remove "formats" (it applies to date/timestamp/year fields)`,
   },
   {
     name: 'boolean vocabulary with one side only',

@@ -64,3 +64,18 @@ describe('clean.identity', () => {
     ]);
   });
 });
+
+describe('survivorship of attributes', () => {
+  const withIncome = `${SOURCE('crm', 'email: e')}    attributes: { income: { column: inc, type: number } }\n`;
+
+  it('accepts a rule per declared attribute', () => {
+    const config = cleanConfigOf(pipelineOf(withIncome, 'clean: { survivorship: { attributes: { income: most_frequent } } }\n'));
+    expect(config.survivorship.attributes).toEqual({ income: 'most_frequent' });
+  });
+
+  it('names an attribute no customers source declares, with a did-you-mean', () => {
+    expect(problemsOf(pipelineOf(withIncome, 'clean: { survivorship: { attributes: { incme: most_recent } } }\n'))).toEqual([
+      { path: 'clean.survivorship.attributes.incme', message: 'no customers source declares the attribute "incme"', fix: 'did you mean "income"?' },
+    ]);
+  });
+});

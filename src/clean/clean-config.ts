@@ -31,6 +31,7 @@ export const GOLDEN_FIELDS = [
   'consent_sms',
   'consent_push',
   'loyalty_points',
+  'birth_year',
 ] as const;
 export type GoldenField = (typeof GOLDEN_FIELDS)[number];
 
@@ -63,6 +64,8 @@ export const cleanSchema = z.strictObject({
       priority: z.array(z.string()).optional(),
       default: ruleSchema.default('most_complete'),
       fields: z.partialRecord(z.enum(GOLDEN_FIELDS), ruleSchema).default({}),
+      /** Rule per attribute name (sources' attributes); unlisted attributes use most_recent. */
+      attributes: z.record(z.string(), ruleSchema).default({}),
     })
     .prefault({}),
   orders: z
@@ -96,6 +99,7 @@ export const DEFAULT_FIELD_RULES: Partial<Record<GoldenField, z.infer<typeof rul
   email: 'most_frequent',
   phone: 'most_frequent',
   birth_date: 'most_frequent',
+  birth_year: 'most_frequent',
   gender: 'most_frequent',
   city: 'most_frequent',
   country: 'most_frequent',
@@ -139,6 +143,21 @@ export function cleanConfigOf(pipeline: Pipeline): CleanConfig {
     throw new ConfigError(pipeline.file, [
       { path: ['clean', 'survivorship', 'priority'], message: `no source is named ${unknown.map((u) => `"${u}"`).join(', ')}`, fix: `use source names: ${sources.join(', ')}` },
     ]);
+  }
+  const attributeNames = [...new Set(pipeline.sources.filter((s) => s.kind === 'customers').flatMap((s) => Object.keys(s.attributes ?? {})))];
+  const unknownAttributes = Object.keys(parsed.data.survivorship.attributes).filter((name) => !attributeNames.includes(name));
+  if (unknownAttributes.length > 0) {
+    throw new ConfigError(
+      pipeline.file,
+      unknownAttributes.map((name) => {
+        const guess = didYouMean(name, attributeNames);
+        return {
+          path: ['clean', 'survivorship', 'attributes', name],
+          message: `no customers source declares the attribute "${name}"`,
+          fix: guess ? `did you mean "${guess}"?` : attributeNames.length > 0 ? `attributes: ${attributeNames.join(', ')}` : 'declare it under a customers source\'s attributes',
+        };
+      }),
+    );
   }
   const customerSources = pipeline.sources.filter((s) => s.kind === 'customers').map((s) => s.name);
   if (parsed.data.identity.mode === 'link' && customerSources.length < 2) {

@@ -7,7 +7,16 @@ import type { Pipeline } from '../config/load.js';
 import { cleanConfigOf, type CleanConfig } from './clean-config.js';
 import { resolveIdentities } from './resolve-identities.js';
 import { cleanEvents, cleanOrders, computeOrderRules, type CleanOrdersOptions, type OrderRules } from './orders/index.js';
+import { writeAttributes } from './attributes/customer-attributes.js';
 import { startOrderRules, type PendingOrderRules } from './orders/order-rules-thread.js';
+import { pipelineExcludeSkuRules } from './orders/exclude-skus.js';
+
+/** clean's steps in the order they run, for the progress bar (the names the steps report). */
+const CLEAN_STEPS = [
+  ...['read', 'link', 'stable_ids', 'golden', 'pairs', 'changes'].map((step) => `identity ${step}`),
+  ...['rules', 'clear', 'duplicates', 'missing_price', 'insert', 'status_issues', 'line_issues', 'price_outliers', 'totals'].map((step) => `orders ${step}`),
+  'events',
+];
 
 /** Page cache of the clean stage's connection, in MiB. */
 const CLEAN_CACHE_MIB = 128;
@@ -22,6 +31,8 @@ export const cleanStage: Stage = {
         clean: cleanConfigOf(pipeline),
         base_currency: pipeline.config.base_currency,
         sources: pipeline.sources.map((s) => ({ name: s.name, kind: s.kind, default_region: s.default_region ?? null })),
+        // Only when set, so that pipelines without it keep their fingerprint.
+        ...(pipelineExcludeSkuRules(pipeline).length > 0 ? { exclude_skus: pipelineExcludeSkuRules(pipeline) } : {}),
       },
       usesAsOf: false,
     };
@@ -52,6 +63,7 @@ async function runClean(context: StageContext) {
   const ordersOptions: CleanOrdersOptions = {
     baseCurrency: pipeline.config.base_currency,
     dropExactDuplicates: config.orders.drop_exact_duplicates,
+    excludeSkus: pipelineExcludeSkuRules(pipeline),
     outlier: {
       quantityFloor: config.outliers.quantity_floor,
       iqrMultiplier: config.outliers.iqr_multiplier,
@@ -80,7 +92,8 @@ async function cleanWithRules(
 ) {
   const { db, pipeline, logger, runId } = context;
 
-  const identity = resolveIdentities(db, pipeline, config, runId);
+  const steps = context.progress.steps('clean', CLEAN_STEPS);
+  const identity = resolveIdentities(db, pipeline, config, runId, (step) => steps.done(`identity ${step}`));
   logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
 
   // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
@@ -100,6 +113,7 @@ async function cleanWithRules(
     });
     orderTimings['rules_thread'] = Math.round(performance.now() - rulesStart);
   }
+  steps.done('orders rules');
   lap = performance.now();
   const orders = cleanOrders(
     db,
@@ -109,18 +123,21 @@ async function cleanWithRules(
         const now = performance.now();
         orderTimings[step] = Math.round(now - lap);
         lap = now;
+        steps.done(`orders ${step}`);
       },
     },
     rules,
   );
-  logger.info({ orders }, 'orders cleaned');
+  logger.info({ orders }, `orders: ${orders.linesIn} lines → ${orders.linesOut} (${orders.duplicatesRemoved} duplicates removed, ${orders.returns} returns, ${orders.outliers} outliers, ${orders.dataIssues} data issues)`);
+  const attributes = writeAttributes(db, pipeline, config);
+  if (attributes.values + attributes.orderValues > 0) logger.info({ attributes }, `attributes: ${attributes.values} golden values of ${attributes.customers} customers, ${attributes.orderValues} order-line values`);
   const eventsStart = performance.now();
   const events = cleanEvents(db);
   const eventsMs = Math.round(performance.now() - eventsStart);
-  logger.info({ events }, 'events cleaned');
+  logger.info({ events }, `events: ${events.linesIn} lines, ${events.unknownCustomerRefs} without a known customer`);
 
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, details: { identity, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, attributes, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
 }

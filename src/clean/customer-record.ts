@@ -32,6 +32,8 @@ export interface RawCustomerRow {
   consent_push: number | null;
   created_at: string | null;
   loyalty_points: number | null;
+  /** Added by a later version: absent on rows read from an older raw_customers. */
+  birth_year?: number | null;
 }
 
 export interface CustomerRecord {
@@ -61,6 +63,8 @@ export interface CustomerRecord {
   readonly consentPush: number | null;
   readonly createdAt: string | null;
   readonly loyaltyPoints: number | null;
+  /** Year of birth from birth_year, or from the birth date when only that is known. */
+  readonly birthYear: number | null;
   /** Match keys: lower-case ASCII, script- and order-independent. */
   readonly givenKey: string | null;
   readonly familyKey: string | null;
@@ -123,6 +127,7 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     consentPush: row.consent_push,
     createdAt: row.created_at,
     loyaltyPoints: row.loyalty_points,
+    birthYear: row.birth_year ?? (row.birth_date === null ? null : Number(row.birth_date.slice(0, 4))),
     givenKey: orNull(keys?.given),
     familyKey: orNull(keys?.family),
     sortedNameKey: orNull(keys?.sorted),

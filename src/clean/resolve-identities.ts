@@ -41,22 +41,36 @@ export interface IdentityStats {
 /** Near misses are kept too, so a reviewer can see what almost linked. */
 const MIN_STORED_PROBABILITY = 0.01;
 
-function readRecords(db: Db, pipeline: Pipeline, issue: (source: string, line: number, code: string, detail: string) => void): { records: CustomerRecord[]; duplicates: number } {
+/**
+ * The records of raw_customers, the last line of each (source, source_id): a later line with the
+ * same id is the newer state of that record. Only reads: better-sqlite3 refuses a write while a
+ * cursor of the connection is open, so the duplicates' issues are written afterwards, in SQL
+ * (writeDuplicateSourceIdIssues), which holds none of them in memory however many there are.
+ */
+function readRecords(db: Db, pipeline: Pipeline): { records: CustomerRecord[]; duplicates: number } {
   const regionOf = new Map(pipeline.sources.map((s) => [s.name, s.default_region]));
   const latest = new Map<string, CustomerRecord>();
   let duplicates = 0;
   for (const row of db.prepare('SELECT * FROM raw_customers ORDER BY source, line').iterate() as IterableIterator<RawCustomerRow>) {
     const record = normalizeCustomer(row, regionOf.get(row.source));
     const key = `${record.source}\u0000${record.sourceId}`;
-    const earlier = latest.get(key);
-    if (earlier) {
-      // The same id twice in one file: the later line is the newer state of that record.
-      duplicates++;
-      issue(earlier.source, earlier.line, 'duplicate_source_id', `source_id ${record.sourceId} appears again on line ${record.line}; that line is used`);
-    }
+    if (latest.has(key)) duplicates++;
     latest.set(key, record);
   }
   return { records: [...latest.values()], duplicates };
+}
+
+/** One 'duplicate_source_id' issue for each line whose id appears again later in its source. */
+function writeDuplicateSourceIdIssues(db: Db): number {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail)
+       SELECT 'clean', source, line, 'duplicate_source_id',
+              'source_id ' || source_id || ' appears again on line ' || next_line || '; that line is used'
+         FROM (SELECT source, line, source_id, lead(line) OVER (PARTITION BY source, source_id ORDER BY line) AS next_line FROM raw_customers)
+        WHERE next_line IS NOT NULL`,
+    )
+    .run().changes;
 }
 
 /**
@@ -109,6 +123,7 @@ function goldenValues(record: CustomerRecord, cities: ReadonlyMap<string, string
     consent_sms: record.consentSms,
     consent_push: record.consentPush,
     loyalty_points: record.loyaltyPoints,
+    birth_year: record.birthYear,
   };
 }
 
@@ -122,7 +137,8 @@ function fieldRules(config: CleanConfig): { rules: Record<string, FieldRule>; de
   return { rules, defaultRule: toRule(config.survivorship.default) };
 }
 
-export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfig, runId: number): IdentityStats {
+/** onStep: called after each step (read, link, stable_ids, golden, pairs, changes), for progress. */
+export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfig, runId: number, onStep?: (step: string) => void): IdentityStats {
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -131,12 +147,13 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     // Resident memory after each step, in MiB: the 200,000-person run must stay under 1.5 GB.
     timings[`${name}_rss_mib`] = Math.round(process.memoryUsage.rss() / 1048576);
     t = now;
+    onStep?.(name);
   };
-  const insertIssue = db.prepare(`INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail) VALUES ('clean', ?, ?, ?, ?)`);
   const previous = db.prepare('SELECT source, source_id AS sourceId, customer_id AS customerId FROM identity_map ORDER BY source, source_id').all() as PreviousAssignment[];
   for (const table of ['identity_map', 'customers', 'customer_provenance', 'match_pairs']) db.exec(`DELETE FROM ${table}`);
 
-  const { records, duplicates } = readRecords(db, pipeline, (source, line, code, detail) => insertIssue.run(source, line, code, detail));
+  const { records, duplicates } = readRecords(db, pipeline);
+  if (duplicates > 0) writeDuplicateSourceIdIssues(db);
   records.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
   lap('read');
   const choice = chooseLinkage(pipeline, config);

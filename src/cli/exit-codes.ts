@@ -8,3 +8,12 @@ export const ExitCode = {
   UsageOrConfig: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The exit code of a failure: 2 for a mistake in the command or the pipeline file (UsageError,
+ * ConfigError, also when they crossed from a worker thread as name and code), else 1.
+ */
+export function exitCodeOf(error: unknown): ExitCode {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'USAGE' || code === 'CONFIG_INVALID' ? ExitCode.UsageOrConfig : ExitCode.RuntimeFailure;
+}

@@ -4,18 +4,19 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { statusCommand } from './commands/status.js';
 import { explainCommand } from './commands/explain.js';
-import { ConfigError } from '../config/errors.js';
-import { UsageError } from '../util/errors.js';
+import { explainFault, isExplained } from '../util/environment-errors.js';
 import type { LogFormat } from './logger.js';
 
 export interface GlobalOptions {
   logFormat: LogFormat;
   logLevel: string;
+  /** Show stack traces (of every error, in the logs and on stderr). */
+  debug: boolean;
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -24,6 +25,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .version(VERSION)
     .addOption(new Option('--log-format <format>', 'log lines as json or readable text (auto: text on a terminal)').choices(['auto', 'json', 'pretty']).default('auto'))
     .addOption(new Option('--log-level <level>', 'least severe log level shown').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'))
+    .option('--debug', 'show the stack trace of an error (for a bug report)', false)
     .showHelpAfterError('(run persona --help for usage)')
     .exitOverride();
 
@@ -52,7 +54,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('status')
-    .description("each stage's last run: status, when, rows, rejects, duration, and whether it is up to date")
+    .description("each stage's last run: status, when, rows, rejects, field and data issues, duration, notes, and whether it is up to date")
     .argument('[pipeline]', 'pipeline file: also tells whether each stage is up to date with its inputs')
     .option('--db <file>', 'SQLite database (default: database in the pipeline file)')
     .option('--json', 'print JSON instead of a table', false)
@@ -62,7 +64,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('explain')
-    .description('explain a result: "explain customer ID" shows its source records, why they were linked and where each golden value came from')
+    .description('explain a result: "explain customer ID" shows its source records, why they were linked, where each golden value came from, and its features, tags, RFM segment, cluster and CLV')
     .argument('<kind>', 'what to explain: customer')
     .argument('<id>', 'a customer id (C00000042), or a source record as SOURCE:ID (crm:CRM-20017)')
     .option('--db <file>', 'SQLite database')
@@ -88,11 +90,21 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.UsageOrConfig;
     }
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      process.stderr.write(`persona: ${error.message}\n`);
-      return ExitCode.UsageOrConfig;
+    const fault = explainFault(error);
+    if (argv.includes('--debug')) process.stderr.write(`persona: ${stackOf(fault)}\n`);
+    else if (isExplained(fault)) process.stderr.write(`persona: ${(fault as Error).message}\n`);
+    else {
+      // Not a fault of the data, the config or the machine: a bug. One line; --debug shows where.
+      const message = fault instanceof Error ? `${fault.name}: ${fault.message}` : String(fault);
+      process.stderr.write(`persona: unexpected error: ${message} (run again with --debug for the stack trace, and report it)\n`);
     }
-    process.stderr.write(`persona: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return ExitCode.RuntimeFailure;
+    return exitCodeOf(fault);
   }
+}
+
+/** The stack of an error and of its causes (an explained fault keeps the original as its cause). */
+function stackOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const own = error.stack ?? `${error.name}: ${error.message}`;
+  return error.cause === undefined ? own : `${own}\ncaused by: ${stackOf(error.cause)}`;
 }

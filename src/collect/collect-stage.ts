@@ -23,7 +23,8 @@ export const collectStage: Stage = {
     for (const source of pipeline.sources) inputHashes[source.name] = await sha256OfFile(source.absolutePath);
     return {
       inputHashes,
-      config: { sources: pipeline.config.sources, base_currency: pipeline.config.base_currency },
+      // exclude_skus is clean's: changing it re-runs clean, not collect.
+      config: { sources: pipeline.config.sources.map(({ exclude_skus: _cleanOnly, ...source }) => source), base_currency: pipeline.config.base_currency },
       usesAsOf: false,
     };
   },
@@ -31,7 +32,7 @@ export const collectStage: Stage = {
   async run(context: StageContext) {
     const { db, pipeline, logger } = context;
     for (const kind of SOURCE_KINDS) db.exec(`DELETE FROM ${rawTableName(kind)}`);
-    db.exec('DELETE FROM rejects; DELETE FROM field_issues; DELETE FROM source_files;');
+    db.exec('DELETE FROM rejects; DELETE FROM field_issues; DELETE FROM source_files; DELETE FROM raw_attributes;');
 
     const tuning = tuningFrom(process.env, availableParallelism(), pipeline.sources.length);
     logger.debug({ tuning }, 'collect: reader threads and batch sizes');
@@ -68,7 +69,7 @@ export const collectStage: Stage = {
       rowsOut += stats.rowsLoaded;
       rejects += stats.rowsRejected;
     }
-    return { rowsIn, rowsOut, rejects, details: { sources: perSource } };
+    return { rowsIn, rowsOut, rejects, fieldIssues: perSourceStats.reduce((n, stats) => n + stats.fieldIssues, 0), details: { sources: perSource } };
   },
 };
 

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { ConfigError, type ConfigProblem } from '../config/errors.js';
+import { sourceFileError } from '../util/environment-errors.js';
 import type { Db } from '../store/database.js';
 import type { Progress } from '../cli/progress.js';
 import type { SourceLoadStats } from './load-stats.js';
@@ -42,7 +43,7 @@ export async function readHeader(source: ResolvedSource): Promise<string[]> {
       },
     );
   } catch (error) {
-    if (error !== stop) throw error;
+    if (error !== stop) throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
   }
   return header ?? [];
 }
@@ -51,12 +52,17 @@ export async function readHeader(source: ResolvedSource): Promise<string[]> {
 export async function preflightSources(pipeline: Pipeline): Promise<void> {
   const problems: ConfigProblem[] = [];
   for (const [index, source] of pipeline.sources.entries()) {
-    if (!existsSync(source.absolutePath) || !statSync(source.absolutePath).isFile()) {
+    if (!existsSync(source.absolutePath)) {
       problems.push({
         path: ['sources', index, 'path'],
         message: `the file ${source.absolutePath} does not exist`,
         fix: 'paths are relative to the pipeline file; check the path and that the data is in place',
       });
+      continue;
+    }
+    if (!statSync(source.absolutePath).isFile()) {
+      const kind = statSync(source.absolutePath).isDirectory() ? 'a folder' : 'not a regular file';
+      problems.push({ path: ['sources', index, 'path'], message: `${source.absolutePath} is ${kind}`, fix: 'point the path at the CSV file itself' });
       continue;
     }
     const header = await readHeader(source);
@@ -79,6 +85,7 @@ export class SourceWriter {
   private readonly stride: number;
   private readonly insertReject: Database.Statement;
   private readonly insertIssue: Database.Statement;
+  private readonly insertAttribute: Database.Statement;
 
   constructor(
     private readonly db: Db,
@@ -89,6 +96,7 @@ export class SourceWriter {
     this.stride = 1 + this.layout.filter((column) => column.perRow).length;
     this.insertReject = db.prepare('INSERT INTO rejects (source, file, line, column_name, code, message, raw) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.insertIssue = db.prepare('INSERT INTO field_issues (source, line, column_name, field, code, raw_value, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insertAttribute = db.prepare('INSERT INTO raw_attributes (source, line, name, value) VALUES (?, ?, ?, ?)');
   }
 
   private insertRows(rows: number): Database.Statement {
@@ -106,6 +114,8 @@ export class SourceWriter {
     const { name, path } = this.source;
     for (const [line, column, code, message, raw] of batch.rejects) this.insertReject.run(name, path, line, column, code, message, raw);
     for (const [line, column, field, code, rawValue, message] of batch.issues) this.insertIssue.run(name, line, column, field, code, rawValue, message);
+    const attributes = batch.attributes;
+    for (let a = 0; a < attributes.length; a += 3) this.insertAttribute.run(name, attributes[a], attributes[a + 1], attributes[a + 2]);
   }
 }
 

@@ -7,6 +7,7 @@ import { CANONICAL_FIELDS, hasCustomerRef, type CanonicalField, type SourceKind 
 import type { ConfigProblem } from '../config/errors.js';
 import type { ColumnOptions, ColumnSpec, SourceConfig } from '../config/schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { attributeFieldType } from '../config/rules.js';
 import { compileValueParser, isParseFailure, type StoredValue, type ValueParser } from './value-parsers.js';
 
 export interface FieldIssue {
@@ -25,7 +26,14 @@ export interface RowReject {
 }
 
 export type MappedRecord =
-  | { readonly ok: true; readonly values: StoredValue[]; readonly issues: readonly FieldIssue[]; readonly anonymous: boolean }
+  | {
+      readonly ok: true;
+      readonly values: StoredValue[];
+      readonly issues: readonly FieldIssue[];
+      readonly anonymous: boolean;
+      /** The record's attribute values that are not null, by attribute name. */
+      readonly attributes: Readonly<Record<string, StoredValue>>;
+    }
   | ({ readonly ok: false } & RowReject);
 
 /**
@@ -58,7 +66,12 @@ export interface RowMapper {
    * appends its field issues to `issues`. Returns undefined when the row is usable, else the
    * reject (and then `issues` is left as it was). Allocates nothing for a clean row.
    */
-  mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[]): RowReject | undefined;
+  mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[], attributes?: StoredValue[]): RowReject | undefined;
+  /**
+   * The source's attribute names; mapInto appends (index into this list, value) pairs for the
+   * attribute values that are not null to its `attributes` argument.
+   */
+  readonly attributeNames: readonly string[];
   /** Whether a row written by mapInto at `offset` has no customer reference. */
   isAnonymous(out: readonly StoredValue[], offset: number): boolean;
   /** Convenience form of mapInto with every column of rawColumns(kind) (allocates; for tests). */
@@ -70,6 +83,11 @@ interface CompiledField {
   readonly column: string;
   readonly index: number;
   readonly parse: ValueParser;
+}
+
+/** The field issue and reject name of an attribute: "attr.income" (never a canonical field's name). */
+export function attributeField(name: string): string {
+  return `attr.${name}`;
 }
 
 function options(spec: ColumnSpec): ColumnOptions {
@@ -85,6 +103,7 @@ export function headerProblems(source: SourceConfig, sourceIndex: number, header
   const names = header.map((h) => h.trim());
   const wanted: [string[], string][] = Object.entries(source.columns).map(([field, spec]) => [['sources', String(sourceIndex), 'columns', field], options(spec).column]);
   if (typeof source.customer_source === 'object') wanted.push([['sources', String(sourceIndex), 'customer_source', 'column'], source.customer_source.column]);
+  for (const [name, spec] of Object.entries(source.attributes ?? {})) wanted.push([['sources', String(sourceIndex), 'attributes', name, 'column'], spec.column]);
   for (const [path, column] of wanted) {
     if (names.includes(column)) continue;
     const guess = didYouMean(column, names);
@@ -110,6 +129,12 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
     const opts = options(spec);
     fields.push({ field, column: opts.column, index: names.indexOf(opts.column), parse: compileValueParser(field, opts, source) });
   }
+  const attributes: CompiledField[] = Object.entries(source.attributes ?? {}).map(([name, spec]) => {
+    const { type, column, ...rest } = spec;
+    const field: CanonicalField = { name: attributeField(name), type: attributeFieldType(type), required: false, description: name };
+    return { field, column, index: names.indexOf(column), parse: compileValueParser(field, { column, ...rest }, source) };
+  });
+  const attributeNames = Object.keys(source.attributes ?? {});
   const layout = rowLayout(source, baseCurrency);
   const defaultCurrency = source.currency ?? baseCurrency;
   const customerSource = source.customer_source;
@@ -123,7 +148,7 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
   /** A source that does not map customer_ref has only anonymous rows (orders and events kinds). */
   const alwaysAnonymous = refAt < 0 && CANONICAL_FIELDS[kind].some((f) => f.name === 'customer_ref');
 
-  function mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[]): RowReject | undefined {
+  function mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[], attributeOut?: StoredValue[]): RowReject | undefined {
     if (customerSourceValues !== undefined && typeof customerSource === 'object') {
       const raw = (record[customerSourceIndex] ?? '').trim();
       const mapped = customerSourceValues.get(raw);
@@ -160,6 +185,15 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
       out[at0 + i] = null;
       issues.push({ column: compiled.column, field: compiled.field.name, code: parsed.code, rawValue: clip(raw ?? ''), message: parsed.message });
     }
+    // Attributes never reject a row: an unusable value is a field issue, and the row is kept.
+    for (let a = 0; a < attributes.length; a++) {
+      const compiled = attributes[a]!;
+      const raw = record[compiled.index];
+      const parsed = compiled.parse(raw === undefined ? '' : raw);
+      if (isParseFailure(parsed)) {
+        issues.push({ column: compiled.column, field: compiled.field.name, code: parsed.code, rawValue: clip(raw ?? ''), message: parsed.message });
+      } else if (parsed !== null && attributeOut !== undefined) attributeOut.push(a, parsed);
+    }
     return undefined;
   }
 
@@ -172,15 +206,19 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
     width,
     mapInto,
     isAnonymous,
+    attributeNames,
     map(record) {
       const row: StoredValue[] = [];
       const issues: FieldIssue[] = [];
-      const reject = mapInto(record, row, 0, issues);
+      const pairs: StoredValue[] = [];
+      const reject = mapInto(record, row, 0, issues, pairs);
       if (reject !== undefined) return { ok: false, ...reject };
       const anonymous = isAnonymous(row, 0);
       let next = 0;
       const values = layout.map((column) => (column.perRow ? row[next++]! : column.value));
-      return { ok: true, values, issues: issues.length === 0 ? NO_ISSUES : issues, anonymous };
+      const attributeValues: Record<string, StoredValue> = {};
+      for (let p = 0; p < pairs.length; p += 2) attributeValues[attributeNames[pairs[p] as number]!] = pairs[p + 1]!;
+      return { ok: true, values, issues: issues.length === 0 ? NO_ISSUES : issues, anonymous, attributes: attributeValues };
     },
   };
 }

@@ -11,6 +11,7 @@ import { openSource, type OpenedSource } from './open-source-stream.js';
 import { readCsvSource, type CsvFlow, type CsvReader } from './read-csv.js';
 import { compileRowMapper, type FieldIssue, type RowMapper } from './row-mapper.js';
 import type { StoredValue } from './value-parsers.js';
+import { sourceFileError } from '../util/environment-errors.js';
 
 /** A row of rejects without its source: line, column_name, code, message, raw. */
 export type RejectTuple = [line: number, column: string | null, code: string, message: string, raw: string | null];
@@ -26,6 +27,8 @@ export interface SourceBatch {
   readonly chunks: StoredValue[][];
   readonly rejects: RejectTuple[];
   readonly issues: IssueTuple[];
+  /** Attribute values of the loaded rows, flat: line, attribute name, value, line, … (raw_attributes). */
+  readonly attributes: StoredValue[];
   /** Data records read so far in this source (for progress). */
   readonly rowsRead: number;
   /** File bytes read so far (compressed bytes for gzip; for progress). */
@@ -71,6 +74,8 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
   let inChunk = 0;
   let rejects: RejectTuple[] = [];
   let issues: IssueTuple[] = [];
+  let attributes: StoredValue[] = [];
+  const attributePairs: StoredValue[] = [];
   const fieldIssues: FieldIssue[] = [];
   let records = 0;
   let reader: CsvReader = 'fast';
@@ -83,10 +88,11 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
       inChunk = 0;
     }
     if (records === 0) return;
-    onBatch({ chunks, rejects, issues, rowsRead: stats.rowsRead, bytesRead: opened?.bytesRead() ?? 0 });
+    onBatch({ chunks, rejects, issues, attributes, rowsRead: stats.rowsRead, bytesRead: opened?.bytesRead() ?? 0 });
     chunks = [];
     rejects = [];
     issues = [];
+    attributes = [];
     records = 0;
   };
   const counted = (): void => {
@@ -115,15 +121,21 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
           // Written in index order so the array stays packed (holey arrays clone slowly).
           const at = inChunk * stride;
           chunk[at] = line;
-          const reject = mapper.mapInto(record, chunk, at + 1, fieldIssues);
+          const reject = mapper.mapInto(record, chunk, at + 1, fieldIssues, attributePairs);
           if (reject !== undefined) {
             chunk.length = at;
+            attributePairs.length = 0;
             stats.rowsRejected++;
             rejects.push([line, reject.column, reject.code, reject.message, JSON.stringify(record)]);
             counted();
             return;
           }
           stats.rowsLoaded++;
+          if (attributePairs.length > 0) {
+            const names = mapper.attributeNames;
+            for (let p = 0; p < attributePairs.length; p += 2) attributes.push(line, names[attributePairs[p] as number]!, attributePairs[p + 1]!);
+            attributePairs.length = 0;
+          }
           if (mapper.isAnonymous(chunk, at + 1)) stats.anonymousRows++;
           if (fieldIssues.length > 0) {
             for (const issue of fieldIssues) issues.push([line, issue.column, issue.field, issue.code, issue.rawValue, issue.message]);
@@ -151,6 +163,8 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
     stats.emptyLines = csv.emptyLines;
     reader = csv.reader;
     stats.gzip = opened?.gzip ?? false;
+  } catch (error) {
+    throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
   } finally {
     opened?.stream.destroy();
   }

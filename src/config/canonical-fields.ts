@@ -17,6 +17,7 @@ export type FieldType =
   | 'boolean'
   | 'number'
   | 'integer'
+  | 'year'
   | 'gender';
 
 export interface CanonicalField {
@@ -54,6 +55,7 @@ export const CANONICAL_FIELDS: Readonly<Record<SourceKind, readonly CanonicalFie
     field('consent_push', 'boolean', false, 'consent to app push messages'),
     field('created_at', 'timestamp', false, 'when the record was created in its system'),
     field('loyalty_points', 'number', false, 'loyalty points balance'),
+    field('birth_year', 'year', false, 'year of birth, when no full birth date is known (age bands use it)'),
   ],
   orders: [
     field('order_id', 'string', true, 'order (invoice) number'),

@@ -12,6 +12,7 @@ import { checkRules } from './rules.js';
 import { pipelineSchema, type PipelineFileConfig, type SourceConfig } from './schema.js';
 import { zodIssuesToProblems } from './zod-problems.js';
 import { hashValue } from '../util/hash.js';
+import { fileError } from '../util/environment-errors.js';
 
 export interface ResolvedSource extends SourceConfig {
   /** Absolute path of the data file. */
@@ -39,7 +40,9 @@ export function loadPipeline(file: string, options: LoadOptions = {}): Pipeline 
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EISDIR') throw fileError(error) ?? error; // unreadable: one line naming it
+    const reason = code === 'ENOENT' ? 'the file does not exist' : 'it is a folder, not a file';
     throw new ConfigError(file, [{ path: [], message: reason, fix: 'pass the path of a pipeline .yml or .json file' }]);
   }
   const lineCounter = new LineCounter();

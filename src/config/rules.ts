@@ -2,16 +2,16 @@
  * Cross-field rules over a structurally valid pipeline file. Each rule returns problems with the
  * path of the offending value and a fix, so every mistake in a file is reported in one go.
  */
-import { CANONICAL_FIELDS, canonicalField, hasCustomerRef, type FieldType } from './canonical-fields.js';
+import { CANONICAL_FIELDS, canonicalField, hasCustomerRef, type FieldType, type SourceKind } from './canonical-fields.js';
 import type { ConfigProblem } from './errors.js';
-import type { ColumnSpec, PipelineFileConfig, SourceConfig } from './schema.js';
+import type { AttributeType, ColumnSpec, PipelineFileConfig, SourceConfig } from './schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { compileDateFormat } from '../clean/normalize/date.js';
 
 type Rule = (config: PipelineFileConfig) => ConfigProblem[];
 
 const OPTION_TYPES: Record<string, readonly FieldType[]> = {
-  formats: ['date', 'timestamp'],
+  formats: ['date', 'timestamp', 'year'],
   timezone: ['timestamp'],
   true: ['boolean'],
   false: ['boolean'],
@@ -93,6 +93,24 @@ function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
           });
           continue;
         }
+        if (field.type === 'year') {
+          if (!/YY/.test(format)) {
+            problems.push({
+              path: [...path, 'formats', k],
+              message: `the year format "${format}" has no year (YYYY or YY)`,
+              fix: 'write e.g. "YYYY" (1957) or "YYYY-MM-DD" (the year of a full date)',
+            });
+          }
+          continue;
+        }
+        if (/YY/.test(format) && !/M/.test(format) && !/D/.test(format) && fieldName === 'birth_date') {
+          problems.push({
+            path: [...path, 'formats', k],
+            message: `the date format "${format}" is a year alone: a year of birth is not a birth date`,
+            fix: `map the column as birth_year instead: "birth_year: { column: ${spec.column}, formats: [${format}] }" (age bands use it)`,
+          });
+          continue;
+        }
         if (!/YYYY|YY/.test(format) || !/MM|M/.test(format) || !/DD|D/.test(format)) {
           problems.push({
             path: [...path, 'formats', k],
@@ -123,6 +141,98 @@ function columnProblems(source: SourceConfig, i: number): ConfigProblem[] {
 }
 
 const columnsFitTheirKind: Rule = (config) => config.sources.flatMap((s, i) => columnProblems(s, i));
+
+/** The field type an attribute's values are read as (category is text). */
+export function attributeFieldType(type: AttributeType): FieldType {
+  return type === 'category' ? 'string' : type;
+}
+
+/** Kinds whose rows may carry attributes: customers (per customer) and orders (per order line). */
+export const ATTRIBUTE_KINDS: readonly SourceKind[] = ['customers', 'orders'];
+
+const ATTRIBUTE_NAME = /^[a-z][a-z0-9_]*$/;
+
+const ATTRIBUTE_OPTION_TYPES: Record<string, readonly AttributeType[]> = {
+  formats: ['date', 'year'],
+  true: ['boolean'],
+  false: ['boolean'],
+  decimal_comma: ['number'],
+  values: ['category'],
+};
+
+function attributeProblems(source: SourceConfig, i: number, declaredTypes: Map<string, { type: AttributeType; at: string }>): ConfigProblem[] {
+  const attributes = source.attributes;
+  if (attributes === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  if (!ATTRIBUTE_KINDS.includes(source.kind)) {
+    return [
+      {
+        path: ['sources', i, 'attributes'],
+        message: `a ${source.kind} source cannot carry attributes`,
+        fix: 'attributes belong on customers sources (per customer) and orders sources (per order line)',
+      },
+    ];
+  }
+  const canonical = CANONICAL_FIELDS[source.kind].map((f) => f.name);
+  for (const [name, spec] of Object.entries(attributes)) {
+    const path = ['sources', i, 'attributes', name];
+    if (!ATTRIBUTE_NAME.test(name)) {
+      problems.push({ path, message: `"${name}" is not a usable attribute name`, fix: 'use lower-case letters, digits and _, starting with a letter (e.g. income, kids_at_home)' });
+      continue;
+    }
+    if (canonical.includes(name)) {
+      problems.push({ path, message: `"${name}" is a field of a ${source.kind} source, not an attribute`, fix: `map it under columns ("${name}: ${spec.column}"), or give the attribute another name` });
+      continue;
+    }
+    const key = `${source.kind}\u0000${name}`;
+    const earlier = declaredTypes.get(key);
+    if (earlier !== undefined && earlier.type !== spec.type) {
+      problems.push({ path: [...path, 'type'], message: `the attribute "${name}" is a ${earlier.type} at ${earlier.at}`, fix: `give "${name}" one type in every ${source.kind} source, or use another name` });
+    } else if (earlier === undefined) declaredTypes.set(key, { type: spec.type, at: `sources[${i}].attributes.${name}` });
+    for (const option of Object.keys(spec)) {
+      const allowed = ATTRIBUTE_OPTION_TYPES[option];
+      if (allowed && !allowed.includes(spec.type)) {
+        problems.push({
+          path: [...path, option],
+          message: `"${option}" does not apply to ${name}, a ${spec.type} attribute`,
+          fix: `remove "${option}" (it applies to ${allowed.join('/')} attributes)`,
+        });
+      }
+    }
+    if ((spec.true === undefined) !== (spec.false === undefined)) {
+      problems.push({ path, message: 'a boolean vocabulary needs both "true" and "false" lists', fix: 'add the missing list, e.g. true: [Y] and false: [N]' });
+    }
+    if (spec.true && spec.false) {
+      const truthy = new Set(spec.true.map((w) => w.trim().toLowerCase()));
+      const both = spec.false.filter((w) => truthy.has(w.trim().toLowerCase()));
+      if (both.length > 0) {
+        problems.push({ path, message: `${both.map((w) => `"${w}"`).join(', ')} is in both the true and the false list (words are compared ignoring case)`, fix: 'keep each word in one list only' });
+      }
+    }
+    for (const [k, format] of (spec.formats ?? []).entries()) {
+      try {
+        compileDateFormat(format);
+      } catch (error) {
+        problems.push({ path: [...path, 'formats', k], message: `the date format "${format}" cannot be read: ${(error as Error).message}`, fix: 'see the format tokens in docs/pipeline.md (literal text goes in [brackets])' });
+        continue;
+      }
+      const hasYear = /YY/.test(format);
+      if (spec.type === 'year' ? !hasYear : !hasYear || !/M/.test(format) || !/D/.test(format)) {
+        problems.push({
+          path: [...path, 'formats', k],
+          message: spec.type === 'year' ? `the year format "${format}" has no year (YYYY or YY)` : `the date format "${format}" needs a year (YYYY), a month (MM) and a day (DD)`,
+          fix: spec.type === 'year' ? 'write e.g. "YYYY"' : /YY/.test(format) ? `a year alone is a year attribute: type: year, formats: [${format}]` : 'write it with the tokens YYYY MM DD, e.g. "DD-MM-YY"',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+const attributesFitTheirKind: Rule = (config) => {
+  const declared = new Map<string, { type: AttributeType; at: string }>();
+  return config.sources.flatMap((s, i) => attributeProblems(s, i, declared));
+};
 
 const encodingsExist: Rule = (config) =>
   config.sources.flatMap((source, i) => {
@@ -184,7 +294,29 @@ const customerReferencesResolve: Rule = (config) => {
   return problems;
 };
 
-export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, encodingsExist, customerReferencesResolve];
+/** exclude_skus: on orders sources that map a sku, each object entry naming what it excludes once. */
+const excludeSkusApply: Rule = (config) =>
+  config.sources.flatMap((source, i): ConfigProblem[] => {
+    if (source.exclude_skus === undefined) return [];
+    const path = ['sources', i, 'exclude_skus'];
+    if (source.kind !== 'orders') return [{ path, message: `a ${source.kind} source has no order lines to exclude`, fix: 'move exclude_skus to the orders source whose SKUs it names' }];
+    const problems: ConfigProblem[] = [];
+    if (!('sku' in source.columns)) problems.push({ path, message: 'exclude_skus needs the sku field, which this source does not map', fix: 'add "sku: <column>" under columns' });
+    source.exclude_skus.forEach((entry, k) => {
+      if (typeof entry === 'string') return;
+      const given = (['sku', 'skus', 'pattern'] as const).filter((key) => entry[key] !== undefined);
+      if (given.length !== 1) {
+        problems.push({
+          path: [...path, k],
+          message: given.length === 0 ? 'the entry names no SKU' : `the entry has ${given.join(' and ')}: one of them per entry`,
+          fix: 'write { sku: POST }, { skus: [POST, DOT] } or { pattern: "gift_*" }, each with its reason',
+        });
+      }
+    });
+    return problems;
+  });
+
+export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, attributesFitTheirKind, encodingsExist, customerReferencesResolve, excludeSkusApply];
 
 export function checkRules(config: PipelineFileConfig): ConfigProblem[] {
   return RULES.flatMap((rule) => rule(config));

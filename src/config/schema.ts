@@ -33,10 +33,39 @@ export type ColumnOptions = z.infer<typeof columnOptions>;
 const columnSpec = z.union([z.string().min(1, 'the column name cannot be empty'), columnOptions]);
 export type ColumnSpec = z.infer<typeof columnSpec>;
 
+/**
+ * A column kept as a typed attribute (income, education, a campaign response flag, a store):
+ * any column persona has no canonical field for. Same column options as the canonical fields.
+ */
+export const ATTRIBUTE_TYPES = ['number', 'category', 'boolean', 'date', 'year'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+const attributeSpec = z.strictObject({
+  column: z.string().min(1, 'the column name cannot be empty'),
+  type: z.enum(ATTRIBUTE_TYPES),
+  formats: z.array(z.string().min(1)).min(1).optional(),
+  true: z.array(z.string()).min(1).optional(),
+  false: z.array(z.string()).min(1).optional(),
+  decimal_comma: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
+});
+export type AttributeSpec = z.infer<typeof attributeSpec>;
+
 const customerSourceFromColumn = z.strictObject({
   column: z.string().min(1),
   values: z.record(z.string(), z.string()),
 });
+
+/** An exclude_skus entry: an exact SKU, or SKUs / a glob pattern with the reason they are not merchandise. */
+const excludeSkuEntry = z.union([
+  z.string().min(1, 'the SKU cannot be empty'),
+  z.strictObject({
+    sku: z.string().min(1).optional(),
+    skus: z.array(z.string().min(1)).min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    reason: z.string().min(1).optional(),
+  }),
+]);
 
 const sourceSchema = z.strictObject({
   name: z
@@ -55,6 +84,12 @@ const sourceSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"').optional(),
   customer_source: z.union([z.string().min(1), customerSourceFromColumn]).optional(),
   columns: z.record(z.string(), columnSpec),
+  /** Attribute name → the column it is read from and its type (customers and orders sources). */
+  attributes: z.record(z.string(), attributeSpec).optional(),
+  /** Values that mean "missing" in this file (they become null without a field issue). */
+  null_values: z.array(z.string()).optional(),
+  /** Orders sources: lines that are not merchandise (postage, fees), kept out of orders and revenue. */
+  exclude_skus: z.array(excludeSkuEntry).optional(),
 });
 export type SourceConfig = z.infer<typeof sourceSchema>;
 

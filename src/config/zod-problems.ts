@@ -7,9 +7,10 @@ import type { ConfigProblem } from './errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 
 const TOP_KEYS = ['version', 'name', 'description', 'as_of', 'database', 'base_currency', 'sources', 'clean', 'features', 'segment', 'personas', 'campaigns'];
-const SOURCE_KEYS = ['name', 'kind', 'path', 'encoding', 'delimiter', 'quote', 'default_region', 'timezone', 'currency', 'customer_source', 'columns'];
+const SOURCE_KEYS = ['name', 'kind', 'path', 'encoding', 'delimiter', 'quote', 'default_region', 'timezone', 'currency', 'customer_source', 'columns', 'attributes', 'null_values'];
 const COLUMN_KEYS = ['column', 'formats', 'timezone', 'true', 'false', 'decimal_comma', 'values', 'as_integer'];
 const CUSTOMER_SOURCE_KEYS = ['column', 'values'];
+const ATTRIBUTE_KEYS = ['column', 'type', 'formats', 'true', 'false', 'decimal_comma', 'values'];
 
 type Path = (string | number)[];
 
@@ -18,6 +19,7 @@ function keysAllowedAt(path: Path): string[] {
   if (path.length === 2 && path[0] === 'sources') return SOURCE_KEYS;
   if (path.length === 4 && path[2] === 'columns') return COLUMN_KEYS;
   if (path.length === 3 && path[2] === 'customer_source') return CUSTOMER_SOURCE_KEYS;
+  if (path.length === 4 && path[2] === 'attributes') return ATTRIBUTE_KEYS;
   return [];
 }
 

@@ -28,6 +28,8 @@ import { beatsTop, type TopValue } from './top-share.js';
 export interface ComputeFeaturesOptions {
   readonly asOf: string;
   readonly features: ResolvedFeaturesConfig;
+  /** Called after each step (for progress). */
+  readonly onStep?: (step: string) => void;
 }
 
 export interface FeaturesStats {
@@ -132,6 +134,7 @@ export function computeFeatures(db: Db, options: ComputeFeaturesOptions): Featur
     timingsMs[`${name}_cpu`] = Math.round((c.user + c.system) / 1000);
     lapStart = now;
     cpuStart = process.cpuUsage();
+    options.onStep?.(name);
   };
 
   let populationGapDays = cfg.lifecycle.default_gap_days;
@@ -316,7 +319,8 @@ export function computeFeatures(db: Db, options: ComputeFeaturesOptions): Featur
               features_tier(tier_spend, tier_orders), tier_spend, tier_orders
          FROM (
            SELECT c.customer_id, c.gender, c.city, c.country, c.consent_email, c.consent_sms, c.consent_push,
-                  features_age(c.birth_date, @asOf) AS age,
+                  coalesce(features_age(c.birth_date, @asOf),
+                           features_age(CASE WHEN c.birth_year IS NOT NULL THEN printf('%04d-07-01', c.birth_year) END, @asOf)) AS age,
                   CASE WHEN created IS NULL THEN b.first_any_order_at
                        WHEN b.first_any_order_at IS NULL OR created <= b.first_any_order_at THEN created
                        ELSE b.first_any_order_at END AS first_contact_at,

@@ -13,6 +13,8 @@ import { FEATURE_COLUMNS, SHARE_DIMENSIONS } from './columns.js';
 import { parseCondition, TagExprError, type Condition, type TagVocabulary } from './tag-expr.js';
 import { tierLevelProblems, type TierLevel } from './tiers.js';
 import type { LifecycleRule } from './lifecycle.js';
+import type { SourceConfig } from '../config/schema.js';
+import { attributeFeatureTypes, attributeValueKind, orderShareDimensions } from './attribute-features.js';
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
 const nameSchema = z.string().regex(NAME, 'expected a lower-case name: letters, digits, _ and -, starting with a letter');
@@ -85,6 +87,15 @@ export const TAG_VOCABULARY: TagVocabulary = {
   shareDimensions: SHARE_DIMENSIONS,
 };
 
+/** The vocabulary of a pipeline: the features columns, plus attr.<name> and order-attribute share dimensions. */
+export function tagVocabularyOf(sources: readonly Pick<SourceConfig, 'kind' | 'attributes'>[]): TagVocabulary {
+  const attributes = attributeFeatureTypes(sources);
+  if (attributes.size === 0) return TAG_VOCABULARY;
+  const features = new Map(TAG_VOCABULARY.features);
+  for (const [name, type] of attributes) features.set(`attr.${name}`, attributeValueKind(type));
+  return { features, shareDimensions: [...SHARE_DIMENSIONS, ...orderShareDimensions(sources)] };
+}
+
 export interface ResolvedTag {
   readonly name: string;
   readonly when: string;
@@ -115,7 +126,8 @@ function unknownKeyProblems(issue: z.core.$ZodIssue): ConfigProblem[] | undefine
 }
 
 /** Validates a `features:` value; returns the problems (paths start with 'features'). */
-export function checkFeaturesSection(raw: unknown): { resolved?: ResolvedFeaturesConfig; problems: ConfigProblem[] } {
+export function checkFeaturesSection(raw: unknown, sources: readonly Pick<SourceConfig, 'kind' | 'attributes'>[] = []): { resolved?: ResolvedFeaturesConfig; problems: ConfigProblem[] } {
+  const vocabulary = tagVocabularyOf(sources);
   const parsed = featuresSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap(
@@ -148,7 +160,7 @@ export function checkFeaturesSection(raw: unknown): { resolved?: ResolvedFeature
       seen.set(tag.name, index);
     }
     try {
-      tags.push({ name: tag.name, when: tag.when, weight: tag.weight, condition: parseCondition(tag.when, TAG_VOCABULARY) });
+      tags.push({ name: tag.name, when: tag.when, weight: tag.weight, condition: parseCondition(tag.when, vocabulary) });
     } catch (error) {
       if (!(error instanceof TagExprError)) throw error;
       problems.push({
@@ -181,7 +193,7 @@ export function checkFeaturesSection(raw: unknown): { resolved?: ResolvedFeature
 
 /** The validated `features:` section of a pipeline; throws ConfigError (exit 2). */
 export function featuresConfigOf(pipeline: Pipeline): ResolvedFeaturesConfig {
-  const { resolved, problems } = checkFeaturesSection(pipeline.config.features);
+  const { resolved, problems } = checkFeaturesSection(pipeline.config.features, pipeline.sources);
   if (!resolved) throw new ConfigError(pipeline.file, problems);
   return resolved;
 }

@@ -172,3 +172,27 @@ describe('compiled conditions in SQLite', () => {
     expect(matching(text)).toEqual(ids);
   });
 });
+
+describe('attr.<name> operands', () => {
+  const withAttributes: TagVocabulary = {
+    features: new Map<string, ValueKind>([...vocabulary.features, ['attr.income', 'number'], ['attr.response', 'boolean'], ['attr.orders.country.top', 'text']]),
+    shareDimensions: ['category', 'channel', 'country'],
+  };
+
+  it('reads feature_attributes with the name bound, and types it like a feature', () => {
+    const compiled = compileCondition(parseCondition("attr.income >= 50000 and attr.response and attr.orders.country.top = 'DE' and share.country.DE > 0.5", withAttributes));
+    expect(compiled.sql).toContain('(SELECT a.value FROM feature_attributes a WHERE a.customer_id = f.customer_id AND a.name = ?)');
+    expect(compiled.params).toEqual(['income', 50000, 'response', 'orders.country.top', 'DE', 'country', 'DE', 0.5]);
+    const db = new Database(':memory:');
+    db.exec("CREATE TABLE features (customer_id TEXT); CREATE TABLE feature_attributes (customer_id TEXT, name TEXT, value); CREATE TABLE feature_shares (customer_id TEXT, dimension TEXT, value TEXT, share REAL)");
+    db.exec("INSERT INTO features VALUES ('a'), ('b'); INSERT INTO feature_attributes VALUES ('a', 'income', 60000), ('a', 'response', 1), ('a', 'orders.country.top', 'DE'), ('b', 'income', 70000), ('b', 'response', 0)");
+    db.exec("INSERT INTO feature_shares VALUES ('a', 'country', 'DE', 0.9)");
+    expect(db.prepare(`SELECT customer_id FROM features f WHERE ${compiled.sql}`).pluck().all(...compiled.params)).toEqual(['a']);
+  });
+
+  it('names an unknown attribute and a type mismatch', () => {
+    expect(() => parseCondition('attr.incme > 1', withAttributes)).toThrow(/unknown attribute "attr.incme"/);
+    expect(() => parseCondition("attr.income = 'high'", withAttributes)).toThrow(/attr.income is a number/);
+    expect(() => parseCondition('attr. > 1', withAttributes)).toThrow(/expected an attribute name/);
+  });
+});

@@ -16,8 +16,11 @@
  *   cmp       := '=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>='
  *   operand   := feature | share | literal
  *   feature   := a column of `features` (monetary, lifecycle_stage, …)
- *   share     := 'share.' dimension '.' value   -- dimension: category | channel; value: a word
+ *   share     := 'share.' dimension '.' value   -- dimension: category | channel (or an order
+ *                                              -- attribute of type category); value: a word
  *                                              -- ([A-Za-z0-9_-]+) or a quoted string
+ *   attribute := 'attr.' name                   -- a row of feature_attributes: attr.income,
+ *                                              -- attr.orders.country.top (docs/features.md)
  *   literal   := number (optionally negative) | 'text' | "text" | true | false
  *
  * Strings are single- or double-quoted; the quote is written twice to include it ('it''s').
@@ -92,6 +95,12 @@ interface Token {
 const WORD_START = /[A-Za-z_]/;
 const WORD_CHAR = /[A-Za-z0-9_]/;
 const SHARE_SEGMENT_CHAR = /[A-Za-z0-9_-]/;
+const ATTRIBUTE_CHAR = /[a-z0-9_.]/;
+
+/** Tag operands named attr.<name> read feature_attributes instead of a column of features. */
+export function isAttributeOperand(name: string): boolean {
+  return name.startsWith('attr.');
+}
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
 const OPERATORS = ['==', '!=', '<>', '<=', '>=', '=', '<', '>'] as const;
 
@@ -154,6 +163,15 @@ export function tokenize(text: string): Token[] {
     if (WORD_START.test(ch)) {
       while (i < text.length && WORD_CHAR.test(text[i]!)) i++;
       const word = text.slice(start, i);
+      if (word === 'attr' && text[i] === '.') {
+        // attr.<name>: a customer's attribute feature; names may hold dots (attr.orders.country.top).
+        i++;
+        const nameStart = i;
+        while (i < text.length && ATTRIBUTE_CHAR.test(text[i]!)) i++;
+        if (i === nameStart || text[i - 1] === '.') throw new TagExprError(`expected an attribute name after "${text.slice(start, nameStart)}"`, i + 1, 'write attr.<name>, e.g. attr.income');
+        tokens.push({ type: 'word', text: text.slice(start, i), pos: start });
+        continue;
+      }
       if (word.toLowerCase() === 'share' && text[i] === '.') {
         const segments: string[] = [];
         while (text[i] === '.' && segments.length < 2) {
@@ -356,6 +374,10 @@ class Parser {
           }
           const guess = didYouMean(token.text, [...this.vocabulary.features.keys()]);
           const fix = guess ? `did you mean "${guess}"?` : 'use a column of the features table (docs/features.md) or share.<dimension>.<value>; quote text values';
+          if (isAttributeOperand(token.text)) {
+            const known = [...this.vocabulary.features.keys()].filter(isAttributeOperand);
+            throw new TagExprError(`unknown attribute "${token.text}"`, token.pos + 1, guess ? fix : known.length > 0 ? `attributes: ${known.join(', ')}` : 'declare it under a source\'s attributes (docs/pipeline.md)');
+          }
           throw new TagExprError(`unknown feature "${token.text}"`, token.pos + 1, fix);
         }
         return { kind: 'feature', name: token.text, valueKind, pos: token.pos };
@@ -443,6 +465,8 @@ export interface CompileOptions {
   readonly alias?: string;
   /** The shares table (default feature_shares). */
   readonly sharesTable?: string;
+  /** The attribute features table (default feature_attributes). */
+  readonly attributesTable?: string;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -455,7 +479,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function compileCondition(condition: Condition, options: CompileOptions = {}): CompiledCondition {
   const alias = options.alias ?? 'f';
   const shares = options.sharesTable ?? 'feature_shares';
-  if (!IDENTIFIER.test(alias) || !IDENTIFIER.test(shares)) throw new Error('compileCondition: alias and table must be identifiers');
+  const attributes = options.attributesTable ?? 'feature_attributes';
+  if (!IDENTIFIER.test(alias) || !IDENTIFIER.test(shares) || !IDENTIFIER.test(attributes)) throw new Error('compileCondition: alias and table must be identifiers');
   const params: (number | string)[] = [];
   const bind = (value: LiteralValue): string => {
     params.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
@@ -464,6 +489,9 @@ export function compileCondition(condition: Condition, options: CompileOptions =
   const operand = (o: Operand): string => {
     switch (o.kind) {
       case 'feature':
+        if (isAttributeOperand(o.name)) {
+          return `(SELECT a.value FROM ${attributes} a WHERE a.customer_id = ${alias}.customer_id AND a.name = ${bind(o.name.slice('attr.'.length))})`;
+        }
         if (!IDENTIFIER.test(o.name)) throw new Error(`compileCondition: bad feature name ${JSON.stringify(o.name)}`);
         return `${alias}.${o.name}`;
       case 'share': {

@@ -8,15 +8,17 @@ import type { Logger } from 'pino';
 import type { Pipeline } from '../config/load.js';
 import { configHash } from '../config/load.js';
 import { inWriteTransaction, openDatabase, type Db } from '../store/database.js';
-import { Ledger, type StagePlan } from '../store/ledger.js';
+import { Ledger, type StageOutcome, type StagePlan } from '../store/ledger.js';
 import { acquireRunLock } from '../store/run-lock.js';
 import { hashValue } from '../util/hash.js';
 import { UsageError } from '../util/errors.js';
+import { explainFault } from '../util/environment-errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { STAGES } from './registry.js';
 import { STAGE_ORDER, type Stage, type StageName } from './stage.js';
-import type { Progress } from '../cli/progress.js';
+import { scopedProgress, type Progress } from '../cli/progress.js';
+import { formatDuration } from '../cli/format-table.js';
 import { existsSync } from 'node:fs';
 
 export interface RunOptions {
@@ -88,6 +90,15 @@ export async function planStage(stage: Stage, pipeline: Pipeline, upstreamFinger
   return { fingerprint, inputHashes: inputs.inputHashes, configHash: cfgHash };
 }
 
+/** The counts of a stage's "done" log line, e.g. "541,909 rows in, 541,013 out, 6,781 rejects, 6,781 data issues". */
+export function outcomeCounts(outcome: Pick<StageOutcome, 'rowsIn' | 'rowsOut' | 'rejects' | 'fieldIssues' | 'dataIssues'>): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const parts = [`${n(outcome.rowsIn)} rows in`, `${n(outcome.rowsOut)} out`, `${n(outcome.rejects)} rejects`];
+  if (outcome.fieldIssues !== undefined) parts.push(`${n(outcome.fieldIssues)} field issues`);
+  if (outcome.dataIssues !== undefined) parts.push(`${n(outcome.dataIssues)} data issues`);
+  return parts.join(', ');
+}
+
 function upstreamOf(stage: Stage): Stage | undefined {
   const i = STAGES.indexOf(stage);
   return i > 0 ? STAGES[i - 1] : undefined;
@@ -144,17 +155,22 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
       if (!options.force && last?.fingerprint === plan.fingerprint) {
         ledger.recordStage(runId, stage.name, 'skipped_up_to_date', plan, pipeline.asOf, VERSION);
         reports.push({ stage: stage.name, status: 'skipped_up_to_date', reason: `up to date with run ${last.run_id}` });
-        deps.logger.info({ stage: stage.name, lastRun: last.run_id }, 'stage is up to date; skipped');
+        deps.logger.info({ stage: stage.name, lastRun: last.run_id }, `${stage.name}: up to date with run ${last.run_id}; skipped`);
         continue;
       }
       ledger.startStage(runId, stage.name, plan, pipeline.asOf, VERSION);
       const started = Date.now();
       deps.logger.info({ stage: stage.name }, `${stage.name}: started`);
       try {
+        const progress = scopedProgress(deps.progress);
         const outcome = await inWriteTransaction(db, async () => {
-          const result = await stage.run({ db: db!, pipeline, runId, logger: deps.logger.child({ stage: stage.name }), progress: deps.progress, inputHashes: plan.inputHashes });
-          ledger.completeStage(runId, stage.name, result);
-          return result;
+          try {
+            const result = await stage.run({ db: db!, pipeline, runId, logger: deps.logger.child({ stage: stage.name }), progress, inputHashes: plan.inputHashes });
+            ledger.completeStage(runId, stage.name, result);
+            return result;
+          } finally {
+            progress.stopAll(); // the stage's bars leave the screen before its "done" or "failed" line
+          }
         });
         try {
           ledger.markCommitted(runId, stage.name);
@@ -163,7 +179,10 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
           deps.logger.warn({ stage: stage.name, err: error }, `${stage.name}: could not record the time of its commit`);
         }
         const durationMs = Date.now() - started;
-        deps.logger.info({ stage: stage.name, rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, durationMs }, `${stage.name}: done`);
+        deps.logger.info(
+          { stage: stage.name, rowsIn: outcome.rowsIn, rowsOut: outcome.rowsOut, rejects: outcome.rejects, fieldIssues: outcome.fieldIssues, dataIssues: outcome.dataIssues, durationMs },
+          `${stage.name}: done in ${formatDuration(durationMs)}: ${outcomeCounts(outcome)}`,
+        );
         for (const note of outcome.notes ?? []) deps.logger.warn({ stage: stage.name }, `${stage.name}: ${note}`);
         reports.push({
           stage: stage.name,
@@ -177,10 +196,10 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
           durationMs,
         });
       } catch (error) {
-        failure = error;
-        const message = error instanceof Error ? error.message : String(error);
+        failure = explainFault(error, pipeline.databasePath); // a full disk, a damaged file: one line naming it
+        const message = failure instanceof Error ? failure.message : String(failure);
         ledger.failStage(runId, stage.name, message);
-        deps.logger.error({ stage: stage.name, err: error }, `${stage.name}: failed`);
+        deps.logger.error({ stage: stage.name, err: failure }, `${stage.name}: failed: ${message}`);
         reports.push({ stage: stage.name, status: 'failed', error: message, durationMs: Date.now() - started });
       }
     }

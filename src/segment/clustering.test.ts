@@ -128,3 +128,30 @@ describe('clusterCustomers', () => {
     expect(clusterCustomers(rows, [], options)).toMatch(/no clustering features/);
   });
 });
+
+describe('clusterCustomers with constant and near-constant features', () => {
+  const options = { scaling: 'zscore' as const, log1p: 'auto' as const, sharePrior: 3, shareBlockWeight: 3, kMin: 2, kMax: 4, sampleSize: 1000, silhouetteSampleSize: 500, seed: 42, runs: 3, stabilityThreshold: 0.8 };
+  /** Two behaviours; no line has a category, so every customer's one share is unknown = 1; 5 in 1,000 have coupons. */
+  function rows(): FeatureRow[] {
+    return Array.from({ length: 1000 }, (_, i) => ({
+      customerId: `c${String(i).padStart(4, '0')}`,
+      values: { frequency: i % 2 === 0 ? 2 + (i % 3) : 12 + (i % 5), monetary: i % 2 === 0 ? 50 + (i % 7) : 900 + (i % 11), coupon_order_share: i % 200 === 0 ? 1 : 0 },
+      shares: { category: { unknown: 1 } },
+    }));
+  }
+
+  it('drops them and names them, and clusters on the rest', () => {
+    const features = resolveFeatures(specs(['frequency', 'monetary', 'coupon_order_share', 'share.category.*']), { category: ['unknown'] });
+    const result = clusterCustomers(rows(), features, options);
+    if (typeof result === 'string') throw new Error(result);
+    expect(result.dropped).toEqual([{ name: 'coupon_order_share', modalShare: 0.995 }, { name: 'share.category.unknown', modalShare: 1 }]);
+    expect(result.features.map((f) => f.name)).toEqual(['frequency', 'monetary']);
+    expect(result.k).toBe(2);
+    expect(result.clusterSizes).toEqual([500, 500]);
+  });
+
+  it('gives a reason when nothing is left', () => {
+    const features = resolveFeatures(specs(['coupon_order_share', 'share.category.*']), { category: ['unknown'] });
+    expect(clusterCustomers(rows(), features, options)).toBe('every clustering feature is constant or near-constant (coupon_order_share, share.category.unknown)');
+  });
+});

@@ -16,18 +16,32 @@ export interface FeatureRow {
   readonly customerId: string;
   readonly values: Readonly<Partial<Record<NumericFeatureColumn, number | null>>>;
   readonly shares: Readonly<Partial<Record<ShareDimension, Readonly<Record<string, number>>>>>;
+  /** Attribute features by resolved name (attr.income, attr.education.PhD); null = missing. */
+  readonly attributes?: Readonly<Record<string, number | null>>;
 }
 
 /** A concrete clustering feature after `share.<dimension>.*` has been expanded. */
 export type ResolvedFeature =
   | { readonly name: string; readonly from: string; readonly kind: 'column'; readonly column: NumericFeatureColumn }
-  | { readonly name: string; readonly from: string; readonly kind: 'share'; readonly dimension: ShareDimension; readonly value: string };
+  | { readonly name: string; readonly from: string; readonly kind: 'share'; readonly dimension: ShareDimension; readonly value: string }
+  /** An attribute feature; `value` is set for the 0/1 feature of one value of a category. */
+  | { readonly name: string; readonly from: string; readonly kind: 'attribute'; readonly attribute: string; readonly value?: string };
+
+/** Attribute features present in the data: name (without attr.) → type and, for categories, the values. */
+export type AttributeFeatureCatalog = ReadonlyMap<string, { readonly type: string; readonly values: readonly string[] }>;
+
+/** Types attr.* expands to: the numeric ones (a date is its days before as_of). */
+const NUMERIC_ATTRIBUTE_TYPES = new Set(['number', 'year', 'date']);
 
 /**
  * Expands the configured specs: `share.<dimension>.*` becomes one feature per value of that
  * dimension found in `shareValues` (code-unit order). `from` is the configured name.
  */
-export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Readonly<Partial<Record<ShareDimension, readonly string[]>>>): ResolvedFeature[] {
+export function resolveFeatures(
+  specs: readonly FeatureSpec[],
+  shareValues: Readonly<Partial<Record<ShareDimension, readonly string[]>>>,
+  attributes: AttributeFeatureCatalog = new Map(),
+): ResolvedFeature[] {
   const out: ResolvedFeature[] = [];
   const seen = new Set<string>();
   const push = (f: ResolvedFeature): void => {
@@ -38,7 +52,15 @@ export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Read
   for (const spec of specs) {
     if (spec.kind === 'column') push({ name: spec.name, from: spec.name, kind: 'column', column: spec.column });
     else if (spec.kind === 'share') push({ name: spec.name, from: spec.name, kind: 'share', dimension: spec.dimension, value: spec.value });
-    else {
+    else if (spec.kind === 'attribute') {
+      if (attributes.has(spec.attribute)) push({ name: spec.name, from: spec.name, kind: 'attribute', attribute: spec.attribute });
+    } else if (spec.kind === 'attribute_values') {
+      for (const value of sortedCodeUnits(attributes.get(spec.attribute)?.values ?? [])) push({ name: `attr.${spec.attribute}.${value}`, from: spec.name, kind: 'attribute', attribute: spec.attribute, value });
+    } else if (spec.kind === 'attributes') {
+      for (const name of sortedCodeUnits([...attributes.keys()])) {
+        if (NUMERIC_ATTRIBUTE_TYPES.has(attributes.get(name)!.type)) push({ name: `attr.${name}`, from: `attr.${name}`, kind: 'attribute', attribute: name });
+      }
+    } else {
       const values = [...(shareValues[spec.dimension] ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const value of values) push({ name: `share.${spec.dimension}.${value}`, from: spec.name, kind: 'share', dimension: spec.dimension, value });
     }
@@ -46,8 +68,30 @@ export function resolveFeatures(specs: readonly FeatureSpec[], shareValues: Read
   return out;
 }
 
+function sortedCodeUnits(values: readonly string[]): string[] {
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * One customer's attribute inputs by resolved feature name: numbers as they are (a date as its
+ * days before as_of, a boolean 0/1); a category as 1 for its value and 0 for the others (0 for
+ * all when the customer has none). Missing numbers stay null (imputed with the median).
+ */
+export function attributeInputs(features: readonly ResolvedFeature[], values: ReadonlyMap<string, number | string> | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const f of features) {
+    if (f.kind !== 'attribute') continue;
+    const v = values?.get(f.attribute);
+    if (f.value !== undefined) out[f.name] = v !== undefined && String(v) === f.value ? 1 : 0;
+    else out[f.name] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
 export interface FeatureMatrix {
   readonly matrix: DenseMatrix;
+  /** Per feature: the share of rows holding its most common value (after imputation, before shrinking). */
+  readonly modalShare: readonly number[];
   /** Missing values replaced by the column median, per feature (same order as the features). */
   readonly imputed: readonly number[];
   /** The median used, per feature (0 when every value was missing). */
@@ -71,6 +115,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
   const imputed: number[] = [];
   const imputedWith: number[] = [];
   const missing: number[] = [];
+  const modalShare: number[] = [];
   features.forEach((f, j) => {
     missing.length = 0;
     const present: number[] = [];
@@ -78,6 +123,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
       const row = rows[i] as FeatureRow;
       let v: number | null | undefined;
       if (f.kind === 'column') v = row.values[f.column];
+      else if (f.kind === 'attribute') v = row.attributes?.[f.name];
       else v = row.shares[f.dimension]?.[f.value] ?? 0;
       if (v === null || v === undefined || !Number.isFinite(v)) missing.push(i);
       else {
@@ -88,6 +134,7 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
     let median = 0;
     if (missing.length > 0 && present.length > 0) median = quantileSorted(Float64Array.from(present).sort(), 0.5);
     for (const i of missing) data[i * cols + j] = median;
+    modalShare.push(mostCommonShare(data, cols, j, n));
     if (f.kind === 'share' && sharePrior > 0) {
       let mean = 0;
       for (let i = 0; i < n; i++) mean += data[i * cols + j] as number;
@@ -100,7 +147,38 @@ export function buildFeatureMatrix(rows: readonly FeatureRow[], features: readon
     imputed.push(missing.length);
     imputedWith.push(missing.length > 0 ? median : 0);
   });
-  return { matrix: { rows: n, cols, data }, imputed, imputedWith };
+  return { matrix: { rows: n, cols, data }, modalShare, imputed, imputedWith };
+}
+
+/** Share of the n rows whose column j holds its most common value (1 for an empty matrix). */
+function mostCommonShare(data: Float64Array, cols: number, j: number, n: number): number {
+  if (n === 0) return 1;
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i * cols + j] as number;
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > best) best = c;
+  }
+  return best / n;
+}
+
+/**
+ * A feature whose most common value holds this share of the clustered customers or more is
+ * dropped: a constant one carries nothing, and a near-constant one, once z-scored, puts its
+ * few other customers so far out that k-means spends a cluster on them (e.g.
+ * share.category.unknown when only a few lines lack a category).
+ */
+export const NEAR_CONSTANT_SHARE = 0.99;
+
+/** Keeps the matrix columns in `keep` (ascending indexes). */
+function selectColumns(m: FeatureMatrix, keep: readonly number[]): FeatureMatrix {
+  const { rows, cols, data } = m.matrix;
+  const out = new Float64Array(rows * keep.length);
+  for (let i = 0; i < rows; i++) keep.forEach((j, k) => (out[i * keep.length + k] = data[i * cols + j] as number));
+  const pick = <T>(values: readonly T[]): T[] => keep.map((j) => values[j] as T);
+  return { matrix: { rows, cols: keep.length, data: out }, modalShare: pick(m.modalShare), imputed: pick(m.imputed), imputedWith: pick(m.imputedWith) };
 }
 
 export interface ClusteringOptions {
@@ -121,7 +199,10 @@ export interface ClusteringOptions {
 }
 
 export interface ClusteringResult {
+  /** The features clustered on (the configured ones minus `dropped`). */
   readonly features: readonly ResolvedFeature[];
+  /** Constant or near-constant features left out, with the share of their most common value. */
+  readonly dropped: readonly { readonly name: string; readonly modalShare: number }[];
   /** The scaler applied: each feature's scale already divided by its weight. */
   readonly scaler: FittedScaler;
   /** Weight of each feature in the distance (featureWeights). */
@@ -152,12 +233,18 @@ function distinctRows(m: DenseMatrix, cap: number): number {
  * Clusters the rows, or returns a reason string when that is impossible (fewer distinct
  * customers than k.min, or no features).
  */
-export function clusterCustomers(rows: readonly FeatureRow[], features: readonly ResolvedFeature[], options: ClusteringOptions, orders?: ArrayLike<number>): ClusteringResult | string {
+export function clusterCustomers(rows: readonly FeatureRow[], configured: readonly ResolvedFeature[], options: ClusteringOptions, orders?: ArrayLike<number>): ClusteringResult | string {
+  let features = configured;
   if (features.length === 0) return 'no clustering features (every configured share dimension is empty)';
-  const { matrix, imputed } = buildFeatureMatrix(rows, features, options.sharePrior, orders);
-  if (distinctRows(matrix, options.kMin) < options.kMin) {
-    return `${rows.length} customers with ${distinctRows(matrix, options.kMin)} distinct feature vectors: fewer than k.min = ${options.kMin}`;
+  const built = buildFeatureMatrix(rows, features, options.sharePrior, orders);
+  if (distinctRows(built.matrix, options.kMin) < options.kMin) {
+    return `${rows.length} customers with ${distinctRows(built.matrix, options.kMin)} distinct feature vectors: fewer than k.min = ${options.kMin}`;
   }
+  const keep = features.map((_, j) => j).filter((j) => (built.modalShare[j] as number) < NEAR_CONSTANT_SHARE);
+  const dropped = features.flatMap((f, j) => (keep.includes(j) ? [] : [{ name: f.name, modalShare: built.modalShare[j] as number }]));
+  if (keep.length === 0) return `every clustering feature is constant or near-constant (${dropped.map((d) => d.name).join(', ')})`;
+  const { matrix, imputed } = dropped.length > 0 ? selectColumns(built, keep) : built;
+  features = keep.map((j) => features[j] as ResolvedFeature);
   const log1p = resolveLog1p(options.log1p, features);
   const fitted = fitScaler(matrix, { method: options.scaling, log1p, featureNames: features.map((f) => f.name) });
   const weights = featureWeights(features, options.shareBlockWeight ?? 0);
@@ -189,6 +276,7 @@ export function clusterCustomers(rows: readonly FeatureRow[], features: readonly
   }
   return {
     features,
+    dropped,
     scaler,
     weights,
     imputed,
@@ -213,9 +301,12 @@ export function clusterCustomers(rows: readonly FeatureRow[], features: readonly
  */
 export function featureWeights(features: readonly ResolvedFeature[], blockWeight: number): number[] {
   const blockSize = new Map<string, number>();
-  for (const f of features) if (f.from !== f.name) blockSize.set(f.from, (blockSize.get(f.from) ?? 0) + 1);
+  // A block is the expansion of share.<dimension>.* or attr.<category>.*; attr.* expands to
+  // whole features, each its own.
+  const inBlock = (f: ResolvedFeature): boolean => f.from !== f.name && (f.kind !== 'attribute' || f.value !== undefined);
+  for (const f of features) if (inBlock(f)) blockSize.set(f.from, (blockSize.get(f.from) ?? 0) + 1);
   return features.map((f) => {
-    const n = blockSize.get(f.from);
+    const n = inBlock(f) ? blockSize.get(f.from) : undefined;
     return n === undefined || blockWeight <= 0 ? 1 : Math.sqrt(blockWeight / n);
   });
 }

@@ -74,11 +74,13 @@ CREATE TABLE IF NOT EXISTS clv (
   t_x REAL NOT NULL,
   t_cal REAL NOT NULL,
   zbar REAL NOT NULL,
-  p_alive REAL NOT NULL,
-  expected_purchases_90d REAL NOT NULL,
-  expected_purchases_365d REAL NOT NULL,
-  expected_avg_spend REAL,
-  clv REAL
+  -- NULL when the forecasts were skipped (the stage's note says why); never negative or
+  -- infinite (9e999 is +Infinity in SQLite; NaN is bound as NULL)
+  p_alive REAL CHECK (p_alive BETWEEN 0 AND 1),
+  expected_purchases_90d REAL CHECK (expected_purchases_90d >= 0 AND expected_purchases_90d < 9e999),
+  expected_purchases_365d REAL CHECK (expected_purchases_365d >= 0 AND expected_purchases_365d < 9e999),
+  expected_avg_spend REAL CHECK (expected_avg_spend >= 0 AND expected_avg_spend < 9e999),
+  clv REAL CHECK (clv >= 0 AND clv < 9e999)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS clv_model (

@@ -22,7 +22,7 @@ describe('parseSegmentConfig', () => {
     expect(c.clustering.features).toEqual([...DEFAULT_CLUSTER_FEATURES]);
     expect(c.clustering.specs.map((s) => s.kind)).toEqual([...DEFAULT_CLUSTER_FEATURES.map((f) => (f.startsWith('share.') ? 'shares' : 'column'))]);
     expect(c.clustering).toMatchObject({ scaling: 'zscore', log1p: 'auto', k: { min: 2, max: 10 }, sample_size: 5_000, seed: 42, runs: 3, share_prior: 3, share_block_weight: 3 });
-    expect(c.clv).toEqual({ horizon_days: 365, discount_rate: 0.1, model: 'mbg_nbd' });
+    expect(c.clv).toEqual({ check: { holdout_days: 'auto', max_relative_error: 0.5, min_auc: 0.6 }, horizon_days: 365, discount_rate: 0.1, model: 'mbg_nbd' });
   });
 
   it('accepts an override grid and partial sections', () => {

@@ -15,12 +15,15 @@
  *     sample_size: 5000
  *     seed: 42
  *   clv: { horizon_days: 365, discount_rate: 0.10, model: mbg_nbd }   # or bg_nbd
+ *     check: { holdout_days: auto, max_relative_error: 0.5, min_auc: 0.6 }
  * ```
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../config/errors.js';
 import { zodIssuesToProblems } from '../config/zod-problems.js';
 import type { Pipeline } from '../config/load.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { attributeFeatureTypes } from '../features/attribute-features.js';
 import { buildSegmentGrid, DEFAULT_RFM_SEGMENTS, RfmConfigError, type RfmSegmentRule } from './rfm.js';
 
 /** Numeric columns of the features table that clustering may use. */
@@ -76,13 +79,27 @@ export type ShareDimension = (typeof SHARE_DIMENSIONS)[number];
  */
 export type FeatureSpec =
   | { readonly kind: 'column'; readonly name: string; readonly column: NumericFeatureColumn }
+  /** attr.<name>: a number, year, boolean (0/1) or date (days before as_of) attribute feature. */
+  | { readonly kind: 'attribute'; readonly name: string; readonly attribute: string }
+  /** attr.<name>.*: a category attribute, one 0/1 feature per value (a block like share.x.*). */
+  | { readonly kind: 'attribute_values'; readonly name: string; readonly attribute: string }
+  /** attr.*: every number, year and date attribute feature of the data. */
+  | { readonly kind: 'attributes'; readonly name: string }
   | { readonly kind: 'share'; readonly name: string; readonly dimension: ShareDimension; readonly value: string }
   | { readonly kind: 'shares'; readonly name: string; readonly dimension: ShareDimension };
 
 const SHARE_PATTERN = /^share\.([a-z_]+)\.(.+)$/;
 
+const ATTRIBUTE_PATTERN = /^attr\.([a-z][a-z0-9_.]*?)(\.\*)?$/;
+
 /** Parses one feature name, or returns a problem message. */
 export function parseFeatureName(name: string): FeatureSpec | string {
+  if (name === 'attr.*') return { kind: 'attributes', name };
+  const attribute = ATTRIBUTE_PATTERN.exec(name);
+  if (attribute) {
+    const attributeName = attribute[1] as string;
+    return attribute[2] ? { kind: 'attribute_values', name, attribute: attributeName } : { kind: 'attribute', name, attribute: attributeName };
+  }
   if ((NUMERIC_FEATURE_COLUMNS as readonly string[]).includes(name)) {
     return { kind: 'column', name, column: name as NumericFeatureColumn };
   }
@@ -106,6 +123,12 @@ export function parseFeatureName(name: string): FeatureSpec | string {
  * (the share of spend per category, as one block: see share_block_weight). Chosen for
  * separating behaviours, not for one data set; docs/segment.md has the measurements.
  */
+/**
+ * Clustering features of a data set where nobody has a purchase (customers only, such as a
+ * marketing export with aggregate spends): every number, year and date attribute.
+ */
+export const DEFAULT_FEATURES_WITHOUT_ORDERS: readonly string[] = Object.freeze(['attr.*']);
+
 export const DEFAULT_CLUSTER_FEATURES: readonly string[] = Object.freeze([
   'recency_days',
   'frequency',
@@ -134,6 +157,8 @@ export const segmentSchema = z.strictObject({
   clustering: z
     .strictObject({
       features: z.array(z.string().min(1)).min(1).default([...DEFAULT_CLUSTER_FEATURES]),
+      /** The features used instead when no customer has a purchase (attributes only). */
+      features_without_orders: z.array(z.string().min(1)).min(1).default([...DEFAULT_FEATURES_WITHOUT_ORDERS]),
       scaling: z.enum(['robust', 'zscore']).default('zscore'),
       log1p: z.union([log1pSetting, z.record(z.string(), log1pSetting)]).default('auto'),
       /** Shares are shrunk towards the population mix by this many pseudo-orders (0 = raw shares). */
@@ -163,6 +188,14 @@ export const segmentSchema = z.strictObject({
       discount_rate: z.number().min(0).lt(1).default(0.1),
       /** Purchase model: MBG/NBD (one-time buyers can lapse too) or the original BG/NBD. */
       model: z.enum(['mbg_nbd', 'bg_nbd']).default('mbg_nbd'),
+      /** The model's check on the last holdout_days of its own data, and when it fails (docs/segment.md). */
+      check: z
+        .strictObject({
+          holdout_days: z.union([z.literal('auto'), z.number().int().min(7)]).default('auto'),
+          max_relative_error: z.number().positive().default(0.5),
+          min_auc: z.number().min(0).max(1).default(0.6),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });
@@ -171,11 +204,35 @@ type ParsedSegmentConfig = z.infer<typeof segmentSchema>;
 
 export interface SegmentConfig extends Omit<ParsedSegmentConfig, 'rfm' | 'clustering'> {
   readonly rfm: ParsedSegmentConfig['rfm'] & { readonly rules: readonly RfmSegmentRule[] };
-  readonly clustering: ParsedSegmentConfig['clustering'] & { readonly specs: readonly FeatureSpec[] };
+  readonly clustering: ParsedSegmentConfig['clustering'] & { readonly specs: readonly FeatureSpec[]; readonly specsWithoutOrders: readonly FeatureSpec[] };
+}
+
+/** An attribute feature a pipeline declares: name (without attr.) → type (attributeFeatureTypes). */
+export type AttributeCatalog = ReadonlyMap<string, 'number' | 'category' | 'boolean' | 'date' | 'year'>;
+
+/** Whether a spec reads attributes only (then every customer can be clustered, buyer or not). */
+export function isAttributeSpec(spec: FeatureSpec): boolean {
+  return spec.kind === 'attribute' || spec.kind === 'attribute_values' || spec.kind === 'attributes';
+}
+
+function attributeSpecProblem(spec: FeatureSpec, attributes: AttributeCatalog | undefined): { message: string; fix: string } | undefined {
+  if (attributes === undefined || (spec.kind !== 'attribute' && spec.kind !== 'attribute_values')) return undefined;
+  const type = attributes.get(spec.attribute);
+  const known = [...attributes.keys()];
+  if (type === undefined) {
+    const guess = didYouMean(spec.attribute, known);
+    return {
+      message: `"${spec.name}": no source declares the attribute "${spec.attribute}"`,
+      fix: guess ? `did you mean "attr.${guess}${spec.kind === 'attribute_values' ? '.*' : ''}"?` : known.length > 0 ? `attributes: ${known.join(', ')}` : "declare it under a source's attributes (docs/pipeline.md)",
+    };
+  }
+  if (spec.kind === 'attribute' && type === 'category') return { message: `"${spec.name}" is a category: k-means needs numbers`, fix: `write "attr.${spec.attribute}.*" (one 0/1 feature per value)` };
+  if (spec.kind === 'attribute_values' && type !== 'category') return { message: `"${spec.name}": ${spec.attribute} is a ${type}, not a category`, fix: `write "attr.${spec.attribute}"` };
+  return undefined;
 }
 
 /** Validates `segment:` and returns it with defaults, the RFM rules and parsed feature specs. */
-export function parseSegmentConfig(section: unknown, file = '(pipeline)'): SegmentConfig {
+export function parseSegmentConfig(section: unknown, file = '(pipeline)', attributes?: AttributeCatalog): SegmentConfig {
   const parsed = segmentSchema.safeParse(section ?? {});
   if (!parsed.success) {
     const problems = zodIssuesToProblems(parsed.error.issues, section).map((p) => ({ ...p, path: ['segment', ...p.path] }));
@@ -194,32 +251,51 @@ export function parseSegmentConfig(section: unknown, file = '(pipeline)'): Segme
     }
   }
 
-  const specs: FeatureSpec[] = [];
+  const specList = (key: 'features' | 'features_without_orders', seen: Set<string>): FeatureSpec[] => {
+    const specs: FeatureSpec[] = [];
+    config.clustering[key].forEach((name, i) => {
+      const spec = parseFeatureName(name);
+      const problem = typeof spec === 'string' ? undefined : attributeSpecProblem(spec, attributes);
+      if (typeof spec === 'string') {
+        problems.push({ path: ['segment', 'clustering', key, i], message: spec, fix: `use one of ${NUMERIC_FEATURE_COLUMNS.join(', ')}, share.category.<value>, share.channel.<value>, share.<dimension>.*, attr.<attribute>, attr.<category attribute>.* or attr.*` });
+      } else if (problem) {
+        problems.push({ path: ['segment', 'clustering', key, i], ...problem });
+      } else if (seen.has(name)) {
+        problems.push({ path: ['segment', 'clustering', key, i], message: `"${name}" is listed twice` });
+      } else {
+        seen.add(name);
+        specs.push(spec);
+      }
+    });
+    return specs;
+  };
   const seen = new Set<string>();
-  config.clustering.features.forEach((name, i) => {
-    const spec = parseFeatureName(name);
-    if (typeof spec === 'string') {
-      problems.push({ path: ['segment', 'clustering', 'features', i], message: spec, fix: `use one of ${NUMERIC_FEATURE_COLUMNS.join(', ')}, share.category.<value>, share.channel.<value> or share.<dimension>.*` });
-    } else if (seen.has(name)) {
-      problems.push({ path: ['segment', 'clustering', 'features', i], message: `"${name}" is listed twice` });
-    } else {
-      seen.add(name);
-      specs.push(spec);
+  const specs = specList('features', seen);
+  const seenWithoutOrders = new Set<string>();
+  const specsWithoutOrders = specList('features_without_orders', seenWithoutOrders);
+  for (const spec of specsWithoutOrders) {
+    if (!isAttributeSpec(spec)) {
+      problems.push({
+        path: ['segment', 'clustering', 'features_without_orders'],
+        message: `"${spec.name}" needs orders, and these features are used when nobody has one`,
+        fix: 'list attributes only: attr.<attribute>, attr.<category attribute>.* or attr.*',
+      });
     }
-  });
+  }
   if (typeof config.clustering.log1p === 'object') {
     for (const key of Object.keys(config.clustering.log1p)) {
       const share = SHARE_PATTERN.exec(key);
       const expanded = share !== null && seen.has(`share.${share[1]}.*`);
-      if (!seen.has(key) && !expanded) {
+      const listed = seen.has(key) || seenWithoutOrders.has(key) || (key.startsWith('attr.') && (seen.has('attr.*') || seenWithoutOrders.has('attr.*') || [...seen, ...seenWithoutOrders].some((n) => n.endsWith('.*') && key.startsWith(n.slice(0, -1)))));
+      if (!listed && !expanded) {
         problems.push({ path: ['segment', 'clustering', 'log1p', key], message: `"${key}" is not one of the clustering features`, fix: 'name a feature listed in clustering.features' });
       }
     }
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
-  return { ...config, rfm: { ...config.rfm, rules }, clustering: { ...config.clustering, specs } };
+  return { ...config, rfm: { ...config.rfm, rules }, clustering: { ...config.clustering, specs, specsWithoutOrders } };
 }
 
 export function segmentConfigOf(pipeline: Pipeline): SegmentConfig {
-  return parseSegmentConfig(pipeline.config.segment, pipeline.file);
+  return parseSegmentConfig(pipeline.config.segment, pipeline.file, attributeFeatureTypes(pipeline.sources ?? []));
 }

@@ -10,7 +10,7 @@ import { auc } from './clv/auc.js';
 import { conditionalExpectedPurchases } from './clv/bg-nbd.js';
 import { parseSegmentConfig } from './segment-config.js';
 import { runSegment, segmentStage } from './segment-stage.js';
-import { PURCHASE_DAYS_SQL, readPurchaseDays } from './segment-store.js';
+import { PURCHASE_DAYS_SQL, readPurchaseDays, writeClv } from './segment-store.js';
 import type { Pipeline } from '../config/load.js';
 
 function memoryDb(): Db {
@@ -146,7 +146,11 @@ describe('runSegment on a synthetic shop', () => {
     const centroids = db.prepare('SELECT count(*) AS n, count(DISTINCT feature) AS features FROM segment_centroids').get() as { n: number; features: number };
     expect(centroids.n).toBe(3 * centroids.features);
     expect(db.prepare('SELECT sum(customers) FROM segment_clusters').pluck().get()).toBe(240);
-    expect(db.prepare(`SELECT parameter FROM clv_model WHERE model = 'mbg_nbd' ORDER BY parameter`).pluck().all()).toEqual(['a', 'alpha', 'b', 'converged', 'customers', 'iterations', 'log_likelihood', 'r']);
+    expect(db.prepare(`SELECT parameter FROM clv_model WHERE model = 'mbg_nbd' ORDER BY parameter`).pluck().all()).toEqual(expect.arrayContaining(['a', 'alpha', 'b', 'converged', 'customers', 'iterations', 'log_likelihood', 'r', 'used', 'holdout_relative_error', 'holdout_auc_purchases', 'holdout_auc_p_alive', 'holdout_passed']));
+    // Three clockwork behaviours: one purchase rate per group, which MBG/NBD's Gamma mixing
+    // meets with r, α → ∞; the stage says so and publishes the empirical estimate instead.
+    expect(summary.clv.purchases).toBe('empirical');
+    expect(summary.notes.join('\n')).toMatch(/CLV: mbg_nbd not used \(the fit ran to the edge of the parameter space/);
     expect(db.prepare(`SELECT value FROM clv_model WHERE model = 'mbg_nbd' AND parameter = 'customers'`).pluck().get()).toBe(240);
   });
 
@@ -182,6 +186,7 @@ describe('runSegment on a synthetic shop', () => {
     insertFeatures(db, { customer_id: 'A', as_of: '2025-12-31', recency_days: 3, frequency: 1, purchase_days: 1, monetary: 10 });
     const summary = runSegment(db, config, '2025-12-31');
     expect(summary.clustering).toEqual({ clustered: 0, skipped: '1 customers with purchases: fewer than k.min = 2' });
+    expect(summary.notes).toEqual(['clustering skipped: 1 customers with purchases: fewer than k.min = 2', 'CLV skipped: no customer has a purchase day on or before 2025-12-31']);
     expect(db.prepare('SELECT segment_id FROM segments').pluck().all()).toEqual([null]);
     expect(summary.clv.customers).toBe(0);
   });
@@ -240,5 +245,30 @@ describe('runSegment on CDNOW as the clean stage writes it', () => {
     expect(actual.reduce((a, b) => a + b, 0)).toBe(1882);
     expect(Math.abs(expected.reduce((a, b) => a + b, 0) - 1653.4)).toBeLessThan(0.5);
     expect(auc(expected, actual.map((n) => n > 0))).toBeCloseTo(0.7725, 3);
+  });
+});
+
+describe('the clv table refuses impossible forecasts', () => {
+  const row = { customerId: 'A', x: 1, t_x: 1, t_cal: 2, zbar: 10, p_alive: 0.5, expected_purchases_90d: 0.2, expected_purchases_365d: 0.6, expected_avg_spend: 10, clv: 5 };
+
+  it('by the write guard (NaN would be stored as NULL), naming the column and customer', () => {
+    const db = memoryDb();
+    runSegment(db, parseSegmentConfig({}), '2025-12-31');
+    expect(() => writeClv(db, [{ ...row, clv: NaN }], [])).toThrow('clv: refusing to write clv = NaN for customer A');
+    expect(() => writeClv(db, [{ ...row, expected_purchases_90d: -10_245_030 }], [])).toThrow(/expected_purchases_90d = -10245030/);
+    expect(() => writeClv(db, [{ ...row, p_alive: 1.5 }], [])).toThrow(/p_alive = 1.5/);
+    writeClv(db, [{ ...row, p_alive: null, expected_purchases_90d: null, expected_purchases_365d: null, expected_avg_spend: null, clv: null }], []);
+    expect(db.prepare('SELECT count(*) FROM clv').pluck().get()).toBe(1);
+  });
+
+  it('by CHECK constraints on the table itself', () => {
+    const db = memoryDb();
+    runSegment(db, parseSegmentConfig({}), '2025-12-31');
+    const insert = db.prepare(`INSERT INTO clv (customer_id, x, t_x, t_cal, zbar, p_alive, expected_purchases_90d, expected_purchases_365d, expected_avg_spend, clv) VALUES (?, 1, 1, 2, 10, ?, ?, 1, 10, ?)`);
+    expect(() => insert.run('B', 0.5, -1, 5)).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run('C', 0.5, 1, -4_800_000)).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run('D', 0.5, Infinity, 5)).toThrow(/CHECK constraint failed/);
+    expect(() => insert.run('E', 2, 1, 5)).toThrow(/CHECK constraint failed/);
+    insert.run('F', 0.5, 1, 5);
   });
 });

@@ -211,14 +211,72 @@ export function writeSegments(db: Db, customers: readonly CustomerFeatures[], cl
   });
 }
 
+/**
+ * The last guard before a forecast is written (the table's CHECKs are the other): a value is
+ * NULL, or finite and non-negative (P(alive) at most 1). NaN would be bound as NULL, which the
+ * CHECKs cannot see, so it is caught here. computeClv never hands over such a row; this keeps
+ * a future bug from publishing one.
+ */
+export function assertPublishable(r: ClvRow): void {
+  const values = { p_alive: r.p_alive, expected_purchases_90d: r.expected_purchases_90d, expected_purchases_365d: r.expected_purchases_365d, expected_avg_spend: r.expected_avg_spend, clv: r.clv };
+  for (const [column, v] of Object.entries(values)) {
+    if (v !== null && !(Number.isFinite(v) && v >= 0 && (column !== 'p_alive' || v <= 1))) {
+      throw new Error(`clv: refusing to write ${column} = ${v} for customer ${r.customerId}`);
+    }
+  }
+}
+
 export function writeClv(db: Db, rows: readonly ClvRow[], model: readonly ClvModelRow[]): void {
   const stmt = db.prepare(
     `INSERT INTO clv (customer_id, x, t_x, t_cal, zbar, p_alive, expected_purchases_90d, expected_purchases_365d, expected_avg_spend, clv)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const r of rows) {
+    assertPublishable(r);
     stmt.run(r.customerId, r.x, r.t_x, r.t_cal, r.zbar, r.p_alive, r.expected_purchases_90d, r.expected_purchases_365d, r.expected_avg_spend, r.clv);
   }
   const m = db.prepare('INSERT INTO clv_model (model, parameter, value) VALUES (?, ?, ?)');
   for (const row of model) m.run(row.model, row.parameter, row.value);
+}
+
+/** Attribute features of every customer, for clustering (feature_attributes, the features stage). */
+export interface AttributeFeatureData {
+  /** Name (without attr.) → type and, for categories, the values in code-unit order. */
+  readonly catalog: Map<string, { type: string; values: string[] }>;
+  /** customer_id → name → value (a date as its days before as_of). */
+  readonly byCustomer: Map<string, Map<string, number | string>>;
+}
+
+export const NO_ATTRIBUTE_FEATURES: AttributeFeatureData = { catalog: new Map(), byCustomer: new Map() };
+
+export function hasAttributeFeatures(db: Db): boolean {
+  return db.prepare('SELECT EXISTS (SELECT 1 FROM feature_attributes)').pluck().get() === 1;
+}
+
+export function readAttributeFeatures(db: Db, asOf: string): AttributeFeatureData {
+  const catalog = new Map<string, { type: string; values: string[] }>();
+  const byCustomer = new Map<string, Map<string, number | string>>();
+  const rows = db
+    .prepare(
+      `SELECT customer_id, name, kind,
+              CASE kind WHEN 'date' THEN julianday(@asOf) - julianday(substr(value, 1, 10)) ELSE value END AS value
+         FROM feature_attributes WHERE value IS NOT NULL ORDER BY customer_id, name`,
+    )
+    .raw()
+    .iterate({ asOf }) as Iterable<[string, string, string, number | string | null]>;
+  const values = new Map<string, Set<string>>();
+  for (const [customerId, name, kind, value] of rows) {
+    if (value === null) continue;
+    if (!catalog.has(name)) catalog.set(name, { type: kind, values: [] });
+    if (kind === 'category') {
+      let seen = values.get(name);
+      if (!seen) values.set(name, (seen = new Set()));
+      seen.add(String(value));
+    }
+    let mine = byCustomer.get(customerId);
+    if (!mine) byCustomer.set(customerId, (mine = new Map()));
+    mine.set(name, kind === 'category' ? String(value) : Number(value));
+  }
+  for (const [name, seen] of values) catalog.get(name)!.values = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { catalog, byCustomer };
 }

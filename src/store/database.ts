@@ -4,9 +4,10 @@
  * and then fails cleanly instead of corrupting anything.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate } from './migrations.js';
+import { makeFolder } from '../util/make-folder.js';
+import { databaseError } from '../util/environment-errors.js';
 
 export type Db = Database.Database;
 
@@ -16,20 +17,31 @@ export interface OpenOptions {
   readonly cacheMiB?: number;
 }
 
+/**
+ * Opens (creating it and its folder if need be) the database at `path`. A fault of the place or
+ * the file (a read-only folder, a file that is not SQLite, a damaged one) is thrown as one line
+ * naming the path and what to do (databaseError); the file is left as it was.
+ */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    db.pragma('journal_mode = WAL');
-    // NORMAL is durable across application crashes (kill -9) in WAL mode; only an OS crash can
-    // lose the last commit, never corrupt the file.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    migrate(db);
+  let db: Db | undefined;
+  try {
+    if (!options.readonly) makeFolder(dirname(path));
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across application crashes (kill -9) in WAL mode; only an OS crash can
+      // lose the last commit, never corrupt the file.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+    db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw databaseError(error, path) ?? error;
   }
-  db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
-  return db;
 }
 
 /** Runs `body` in one write transaction; BEGIN IMMEDIATE takes the write lock up front. */

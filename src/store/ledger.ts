@@ -69,6 +69,24 @@ function detailsJson(outcome: StageOutcome): string | null {
   return JSON.stringify({ ...base, ...extra });
 }
 
+/** The issue counts and notes a stage run kept in its details (what the run summary showed). */
+export function reportedIssues(details: string | null): { fieldIssues?: number; dataIssues?: number; notes?: string[] } {
+  if (details === null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(details);
+  } catch {
+    return {};
+  }
+  if (parsed === null || typeof parsed !== 'object') return {};
+  const d = parsed as Record<string, unknown>;
+  return {
+    ...(typeof d['fieldIssues'] === 'number' ? { fieldIssues: d['fieldIssues'] } : {}),
+    ...(typeof d['dataIssues'] === 'number' ? { dataIssues: d['dataIssues'] } : {}),
+    ...(Array.isArray(d['notes']) ? { notes: d['notes'].map(String) } : {}),
+  };
+}
+
 export class Ledger {
   constructor(
     private readonly db: Db,

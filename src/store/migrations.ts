@@ -212,6 +212,44 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { id: 4, name: 'features', sql: FEATURES_DDL },
   { id: 5, name: 'segment', sql: SEGMENT_DDL },
+  {
+    id: 9,
+    name: 'attributes',
+    // value has no declared type: a number stays a number, a category or date stays text.
+    sql: `
+      CREATE TABLE raw_attributes (
+        source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value,
+        PRIMARY KEY (source, line, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE customer_attributes (
+        customer_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value,
+        PRIMARY KEY (customer_id, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE order_attributes (
+        source TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value,
+        PRIMARY KEY (source, line, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE feature_attributes (
+        customer_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value,
+        PRIMARY KEY (customer_id, name)
+      ) WITHOUT ROWID;
+      CREATE INDEX feature_attributes_by_name ON feature_attributes(name, customer_id);
+      ALTER TABLE customers ADD COLUMN birth_year INTEGER;
+    `,
+  },
 ];
 
 /**

@@ -9,6 +9,7 @@ export function sqlType(type: FieldType): 'TEXT' | 'REAL' | 'INTEGER' {
     case 'number':
       return 'REAL';
     case 'integer':
+    case 'year':
     case 'boolean':
       return 'INTEGER';
     default:

@@ -3,9 +3,11 @@
  * left by a process that no longer exists (kill -9, power loss) is taken over, so cron never
  * needs a human to delete a stale lock.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
+import { makeFolder } from '../util/make-folder.js';
+import { databaseError, EnvironmentError } from '../util/environment-errors.js';
 
 export class RunLockedError extends Error {
   readonly code = 'RUN_LOCKED';
@@ -38,30 +40,57 @@ export interface RunLock {
 
 export function acquireRunLock(databasePath: string, clock: () => Date = () => new Date()): RunLock {
   const lockFile = `${databasePath}.lock`;
-  mkdirSync(dirname(lockFile), { recursive: true });
+  try {
+    makeFolder(dirname(lockFile));
+  } catch (error) {
+    throw databaseError(error, databasePath) ?? error;
+  }
   const me: LockOwner = { pid: process.pid, hostname: hostname(), started_at: clock().toISOString() };
+  // Two attempts: the second follows the removal of a stale lock. Bounded: a lock that another
+  // run takes in between is that run's, and this one stops.
   for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
     try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
-      let released = false;
-      return {
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(lockFile, { force: true });
-        },
-      };
+      fd = openSync(lockFile, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw databaseError(error, databasePath) ?? error;
       const owner = readOwner(lockFile);
+      if (owner === undefined && justWritten(lockFile)) {
+        // Created a moment ago and not yet written: a run that is starting, not a dead one.
+        throw new EnvironmentError(`another persona run is starting on this database (${lockFile} was just created); wait for it to finish`);
+      }
       const stale = owner === undefined || (owner.hostname === me.hostname && !processAlive(owner.pid));
       if (!stale) throw new RunLockedError(lockFile, owner);
       rmSync(lockFile, { force: true });
+      continue;
     }
+    try {
+      writeSync(fd, JSON.stringify(me));
+    } catch (error) {
+      rmSync(lockFile, { force: true }); // an empty lock would look like a run starting
+      throw databaseError(error, databasePath) ?? error;
+    } finally {
+      closeSync(fd);
+    }
+    let released = false;
+    return {
+      release() {
+        if (released) return;
+        released = true;
+        rmSync(lockFile, { force: true });
+      },
+    };
   }
-  throw new Error(`could not take the run lock ${lockFile}`);
+  throw new EnvironmentError(`another persona run took the lock ${lockFile} while this one was starting; wait for it to finish`);
+}
+
+/** A lock file modified within the last few seconds (by the clock of the file system). */
+function justWritten(lockFile: string): boolean {
+  try {
+    return Math.abs(Date.now() - statSync(lockFile).mtimeMs) < 5_000;
+  } catch {
+    return false;
+  }
 }
 
 function readOwner(lockFile: string): LockOwner | undefined {

@@ -4,8 +4,8 @@
  */
 export class UsageError extends Error {
   readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }
@@ -13,8 +13,8 @@ export class UsageError extends Error {
 /** Input data that cannot be processed at all (as opposed to bad rows, which go to rejects). */
 export class DataError extends Error {
   readonly code = 'DATA';
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'DataError';
   }
 }

@@ -5,6 +5,7 @@ import { migrate } from '../../store/migrations.js';
 import { FxError } from '../normalize/money.js';
 import { cleanEvents } from './clean-events.js';
 import { cleanOrders, computeOrderRules } from './clean-orders.js';
+import { excludeSkuRules } from './exclude-skus.js';
 
 type Db = Database.Database;
 
@@ -237,6 +238,39 @@ describe('cleanOrders and cleanEvents', () => {
     cleanOrders(db, { baseCurrency: 'CNY' });
     cleanOrders(db, { baseCurrency: 'CNY' });
     expect(db.prepare(`SELECT count(*) AS n FROM data_issues WHERE source = 'crm' OR stage = 'collect'`).get()).toEqual({ n: 2 });
+  });
+
+  it('should leave out the lines of exclude_skus, one issue each with its reason, and nothing else of the lines', () => {
+    const base = cleanOrders(db, { baseCurrency: 'CNY' });
+    // SKU B (line 13), the P family by pattern (lines 20-26), and Q on another source: not here.
+    const excludeSkus = excludeSkuRules('orders', [{ skus: ['B'], reason: 'bad debt adjustment' }, { pattern: 'P*', reason: 'postage' }]).concat(excludeSkuRules('other', ['Q']));
+    const stats = cleanOrders(db, { baseCurrency: 'CNY', excludeSkus });
+    expect(stats.excludedSkus).toBe(8);
+    expect(stats.linesIn).toBe(base.linesIn);
+    expect(stats.linesOut).toBe(base.linesOut - 8);
+    const o = ordersByLine(db);
+    for (const line of [13, 20, 21, 22, 23, 24, 25, 26]) expect(o.has(line)).toBe(false);
+    expect(o.has(30)).toBe(true);
+    const found = issues(db);
+    expect(found.filter(([, , code]) => code === 'excluded_sku')).toEqual([
+      ['orders', 13, 'excluded_sku', 'sku "B" is excluded (bad debt adjustment): line not written to orders, not counted as revenue'],
+      ...[20, 21, 22, 23, 24, 25, 26].map((line) => ['orders', line, 'excluded_sku', 'sku "P" is excluded (postage, pattern "P*"): line not written to orders, not counted as revenue']),
+    ]);
+    // An excluded line has no other issue: not the price outliers of sku P, not line 13's price.
+    expect(found.filter(([, line, code]) => code !== 'excluded_sku' && [13, 25, 26].includes(line))).toEqual([]);
+    // The rules thread gives the same.
+    const rules = computeOrderRules(db, { baseCurrency: 'CNY', excludeSkus });
+    expect(cleanOrders(db, { baseCurrency: 'CNY', excludeSkus }, rules)).toEqual(stats);
+  });
+
+  it('should not exclude a duplicate twice, nor a line the pattern does not cover whole', () => {
+    const excludeSkus = excludeSkuRules('orders', [{ pattern: 'A', reason: 'x' }]);
+    const stats = cleanOrders(db, { baseCurrency: 'CNY', excludeSkus });
+    // Line 4 duplicates line 3 (both sku A): a duplicate_line, not an excluded_sku.
+    expect(issues(db).filter(([, line]) => line === 4).map(([, , code]) => code)).toEqual(['duplicate_line']);
+    expect(stats.excludedSkus).toBe(LINES.filter((l) => (l.sku ?? 'A') === 'A').length - 1);
+    expect(cleanOrders(db, { baseCurrency: 'CNY', excludeSkus: excludeSkuRules('orders', [{ pattern: 'P', reason: 'x' }]) }).excludedSkus).toBe(7);
+    expect(cleanOrders(db, { baseCurrency: 'CNY', excludeSkus: excludeSkuRules('orders', ['p']) }).excludedSkus).toBe(0); // case-sensitive
   });
 
   it('should apply the outlier options', () => {

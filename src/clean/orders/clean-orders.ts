@@ -43,6 +43,7 @@ import { resolveOutlierOptions, type OutlierOptions, type ResolvedOutlierOptions
 import type { StatusIssueCode } from './status.js';
 import { computeOrderRules, loadOrderRules, type OrderRules, type QuantityLimitStats } from './order-rules.js';
 import { createTempTables, dropTempTables, rawOrdersSql, type RawOrdersSql } from './order-sql.js';
+import type { ExcludeSkuRule } from './exclude-skus.js';
 
 export { computeOrderRules, type DuplicateLines, type OrderRules, type QuantityLimitStats } from './order-rules.js';
 
@@ -56,6 +57,8 @@ export interface CleanOrdersOptions {
    * are real (CDNOW).
    */
   readonly dropExactDuplicates?: boolean;
+  /** The exclude_skus of the orders sources (pipelineExcludeSkuRules): lines not written to orders. */
+  readonly excludeSkus?: readonly ExcludeSkuRule[];
   /** Called after each step with its name, e.g. to log or time the steps. */
   readonly onStep?: (step: string) => void;
 }
@@ -77,6 +80,8 @@ export interface OrdersCleanStats {
   readonly duplicatesRemoved: number;
   /** Lines not written because they have no usable price (rule 3). */
   readonly missingPrice: number;
+  /** Lines not written because exclude_skus names their SKU (rule 1b): not merchandise. */
+  readonly excludedSkus: number;
   readonly completed: number;
   readonly cancelled: number;
   /** Lines with status 'returned' (is_return = 1). */
@@ -104,6 +109,7 @@ export interface OrdersCleanStats {
 /** Every data_issues code cleanOrders writes (stage 'clean', source = the orders source). */
 export const ORDER_ISSUE_CODES = [
   'duplicate_line',
+  'excluded_sku',
   'missing_price',
   'unknown_status',
   'returned_positive_quantity',
@@ -125,7 +131,7 @@ export type OrderIssueCode = (typeof ORDER_ISSUE_CODES)[number];
 export function cleanOrders(db: Db, options: CleanOrdersOptions, rules: OrderRules = computeOrderRules(db, options)): OrdersCleanStats {
   const base = options.baseCurrency.trim().toUpperCase();
   const outlier = resolveOutlierOptions(options.outlier);
-  const raw = rawOrdersSql(db);
+  const raw = rawOrdersSql(db, rules.excludeRules.length > 0);
   const onStep = options.onStep ?? ((): void => {});
   const step = <T>(name: string, work: () => T): T => {
     const result = work();
@@ -143,6 +149,7 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions, rules: OrderRul
     const add = (code: OrderIssueCode, n: number): void => void issues.set(code, (issues.get(code) ?? 0) + n);
 
     add('duplicate_line', step('duplicates', () => insertDuplicateIssues(db)));
+    if (rules.excluded.length > 0) add('excluded_sku', step('excluded_skus', () => insertExcludedIssues(db)));
     if (rules.unpriced) add('missing_price', step('missing_price', () => insertMissingPriceIssues(db, raw)));
     step('insert', () => withIndexesRebuilt(db, 'orders', () => insertOrders(db, base, raw)));
     if (rules.classIssues.length > 0) for (const [code, n] of step('status_issues', () => insertStatusIssues(db, raw))) add(code, n);
@@ -152,10 +159,11 @@ export function cleanOrders(db: Db, options: CleanOrdersOptions, rules: OrderRul
     const totals = step('totals', () => orderTotals(db));
     const count = (code: OrderIssueCode): number => issues.get(code) ?? 0;
     return {
-      linesIn: totals.lines + count('duplicate_line') + count('missing_price'),
+      linesIn: totals.lines + count('duplicate_line') + count('excluded_sku') + count('missing_price'),
       linesOut: totals.lines,
       duplicatesRemoved: count('duplicate_line'),
       missingPrice: count('missing_price'),
+      excludedSkus: count('excluded_sku'),
       completed: totals.completed,
       cancelled: totals.cancelled,
       returns: totals.returns,
@@ -229,6 +237,19 @@ function insertDuplicateIssues(db: Db): number {
   ).run().changes;
 }
 
+/** Rule 1b's issues: one per line exclude_skus takes out, with the SKU and the reason. */
+function insertExcludedIssues(db: Db): number {
+  return db.prepare(
+    `INSERT INTO data_issues (stage, source, line, code, detail)
+     SELECT 'clean', e.source, e.line, 'excluded_sku',
+            printf('sku %s is excluded (%s%s): line not written to orders, not counted as revenue',
+                   json_quote(r.sku), x.reason, CASE WHEN x.pattern IS NULL THEN '' ELSE ', pattern ' || json_quote(x.pattern) END)
+       FROM temp.co_excl e
+      CROSS JOIN raw_orders r ON r.source = e.source AND r.line = e.line
+       JOIN temp.co_excl_rule x ON x.rule_id = e.rule_id`,
+  ).run().changes;
+}
+
 /** Rule 3: lines without a usable price are not written to orders; one issue each. */
 function insertMissingPriceIssues(db: Db, raw: RawOrdersSql): number {
   return db.prepare(
@@ -237,7 +258,7 @@ function insertMissingPriceIssues(db: Db, raw: RawOrdersSql): number {
             CASE WHEN r.quantity = 0 AND ${raw.lineTotal} IS NOT NULL
                  THEN 'line_amount with quantity 0 gives no unit price: line not written to orders'
                  ELSE 'no unit_price and no line_amount: line not written to orders' END
-       FROM raw_orders r WHERE ${raw.unitPrice} IS NULL AND ${raw.notDuplicate}`,
+       FROM raw_orders r WHERE ${raw.unitPrice} IS NULL AND ${raw.kept}`,
   ).run().changes;
 }
 
@@ -269,7 +290,7 @@ function insertOrders(db: Db, base: string, raw: RawOrdersSql): void {
                     r.category, r.channel, r.coupon_code, r.quantity, ${raw.unitPrice} AS unit_price, ${raw.lineTotal} AS line_total,
                     r.discount, r.ordered_at, coalesce(upper(trim(r.currency)), @base) AS currency,
                     substr(r.ordered_at, 1, 10) AS order_date, ${raw.statusKey} AS status_key, ${raw.sign} AS sign
-               FROM raw_orders r WHERE ${raw.notDuplicate}) x
+               FROM raw_orders r WHERE ${raw.kept}) x
       CROSS JOIN temp.co_class c ON c.status_key = x.status_key AND c.sign = x.sign
        LEFT JOIN temp.co_fx f ON f.currency = x.currency AND f.order_date = x.order_date
        LEFT JOIN temp.co_qty q ON q.source = x.source

@@ -15,6 +15,7 @@ export {
   type RevenueTotals,
 } from './clean-orders.js';
 export { cleanEvents, type EventsCleanStats } from './clean-events.js';
+export { excludeSkuRules, pipelineExcludeSkuRules, DEFAULT_EXCLUDE_REASON, type ExcludeSkuEntry, type ExcludeSkuRule } from './exclude-skus.js';
 export {
   DEFAULT_OUTLIER_OPTIONS,
   resolveOutlierOptions,

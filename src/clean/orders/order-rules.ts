@@ -13,6 +13,7 @@ import { quantityLimit, quartilesFromHistogram, resolveOutlierOptions, type Hist
 import { classifyLine } from './status.js';
 import { createTempTables, dropTempTables, fmt, rawOrdersSql, type RawOrdersSql } from './order-sql.js';
 import type { CleanOrdersOptions } from './clean-orders.js';
+import type { ExcludeSkuRule } from './exclude-skus.js';
 
 /** The quantity limit of one orders source (rule 4). */
 export interface QuantityLimitStats {
@@ -36,6 +37,10 @@ export interface OrderRules {
    * threads as typed arrays far cheaper than as row arrays.
    */
   readonly duplicates: DuplicateLines;
+  /** co_excl_rule: rule_id, source, sku, pattern, reason (the exclude_skus of the orders sources). */
+  readonly excludeRules: readonly (readonly [number, string, string | null, string | null, string])[];
+  /** co_excl: source, line, rule_id of every kept line that exclude_skus takes out (few: postage, fees). */
+  readonly excluded: readonly (readonly [string, number, number])[];
   /** co_class: status_key, sign, status, is_return, counts_for_revenue (rule 2). */
   readonly classes: readonly (readonly [string, number, string, number, number])[];
   /** co_class_issue: status_key, sign, code, detail. */
@@ -83,17 +88,21 @@ function readDuplicates(db: Db): DuplicateLines {
 export function computeOrderRules(db: Db, options: CleanOrdersOptions): OrderRules {
   const base = options.baseCurrency.trim().toUpperCase();
   const outlier = resolveOutlierOptions(options.outlier);
-  const raw = rawOrdersSql(db);
+  const excludeRules = options.excludeSkus ?? [];
+  const raw = rawOrdersSql(db, excludeRules.length > 0);
   dropTempTables(db);
   try {
     createTempTables(db);
     if (options.dropExactDuplicates ?? true) findDuplicates(db, raw);
+    if (excludeRules.length > 0) findExcluded(db, excludeRules, raw);
     const { unpriced } = classifyDistinct(db, base, raw);
     const quantityLimits = computeQuantityLimits(db, outlier, raw);
     findPriceOutliers(db, base, outlier, raw);
     const rows = <T>(sql: string): T[] => db.prepare(sql).raw().all() as T[];
     return {
       duplicates: readDuplicates(db),
+      excludeRules: rows('SELECT rule_id, source, sku, pattern, reason FROM temp.co_excl_rule ORDER BY rule_id'),
+      excluded: rows('SELECT source, line, rule_id FROM temp.co_excl ORDER BY source, line'),
       classes: rows('SELECT status_key, sign, status, is_return, counts_for_revenue FROM temp.co_class ORDER BY status_key, sign'),
       classIssues: rows('SELECT status_key, sign, code, detail FROM temp.co_class_issue ORDER BY status_key, sign, code'),
       fx: rows('SELECT currency, order_date, rate, problem FROM temp.co_fx ORDER BY currency, order_date'),
@@ -119,6 +128,8 @@ export function loadOrderRules(db: Db, rules: OrderRules): void {
   const d = rules.duplicates;
   for (let i = 0; i < d.line.length; i++) duplicates.add(d.sources[d.source[i]!]!, d.line[i]!, d.firstLine[i]!);
   duplicates.flush();
+  load('co_excl_rule', ['rule_id', 'source', 'sku', 'pattern', 'reason'], rules.excludeRules);
+  load('co_excl', ['source', 'line', 'rule_id'], rules.excluded);
   load('co_class', ['status_key', 'sign', 'status', 'is_return', 'counts_for_revenue'], rules.classes);
   load('co_class_issue', ['status_key', 'sign', 'code', 'detail'], rules.classIssues);
   load('co_fx', ['currency', 'order_date', 'rate', 'problem'], rules.fx);
@@ -150,6 +161,26 @@ function findDuplicates(db: Db, raw: RawOrdersSql): void {
         FROM temp.co_candidate c CROSS JOIN raw_orders r ON r.source = c.source AND r.line = c.line
       WINDOW same AS (PARTITION BY ${columns.join(', ')} ORDER BY r.line)
     ) WHERE copy > 1
+  `);
+}
+
+/**
+ * Rule 1b, exclude_skus: the lines (not double loads) of an orders source whose SKU is one of its
+ * excluded SKUs or matches one of its patterns (GLOB: case-sensitive, the whole SKU), each with
+ * the first rule that matches. Only the sources with rules are read, by primary key.
+ */
+function findExcluded(db: Db, rules: readonly ExcludeSkuRule[], raw: RawOrdersSql): void {
+  const insertRule = db.prepare('INSERT INTO temp.co_excl_rule (rule_id, source, sku, pattern, reason) VALUES (?, ?, ?, ?, ?)');
+  rules.forEach((rule, i) => insertRule.run(i + 1, rule.source, rule.sku, rule.pattern, rule.reason));
+  db.exec(`
+    INSERT INTO temp.co_excl (source, line, rule_id)
+    SELECT source, line, rule_id FROM (
+      SELECT r.source, r.line,
+             (SELECT min(x.rule_id) FROM temp.co_excl_rule x
+               WHERE x.source = r.source AND (x.sku = r.sku OR r.sku GLOB x.pattern)) AS rule_id
+        FROM raw_orders r
+       WHERE r.source IN (SELECT source FROM temp.co_excl_rule) AND r.sku IS NOT NULL AND ${raw.notDuplicate}
+    ) WHERE rule_id IS NOT NULL
   `);
 }
 
@@ -209,22 +240,22 @@ function classifyDistinct(db: Db, base: string, raw: RawOrdersSql): { classIssue
 function computeQuantityLimits(db: Db, options: ResolvedOutlierOptions, raw: RawOrdersSql): QuantityLimitStats[] {
   const histogram = db.prepare(
     `SELECT r.source, abs(r.quantity) AS value, count(*) AS count FROM raw_orders r
-      WHERE ${raw.notDuplicate} AND ${raw.unitPrice} IS NOT NULL
+      WHERE ${raw.kept} AND ${raw.unitPrice} IS NOT NULL
       GROUP BY r.source, abs(r.quantity) ORDER BY r.source, value`,
   );
-  const insert = db.prepare('INSERT INTO temp.co_qty VALUES (?, ?, ?)');
   const limits: QuantityLimitStats[] = [];
+  const rows: [string, number, string][] = [];
   const finish = (source: string, buckets: HistogramBucket[]): void => {
     const n = buckets.reduce((sum, b) => sum + b.count, 0);
     const quartiles = quartilesFromHistogram(buckets, n);
     if (quartiles === null) return;
     const limit = quantityLimit(quartiles, options);
     const iqr = quartiles.q3 - quartiles.q1;
-    insert.run(
+    rows.push([
       source,
       limit,
       `limit ${fmt(limit)} = max(floor ${fmt(options.quantityFloor)}, Q3 ${fmt(quartiles.q3)} + ${fmt(options.iqrMultiplier)} × IQR ${fmt(iqr)}) of |quantity| over ${n} lines`,
-    );
+    ]);
     limits.push({ source, lines: n, q1: quartiles.q1, q3: quartiles.q3, limit });
   };
   let source: string | null = null;
@@ -238,6 +269,9 @@ function computeQuantityLimits(db: Db, options: ResolvedOutlierOptions, raw: Raw
     buckets.push({ value: row.value, count: row.count });
   }
   if (source !== null) finish(source, buckets);
+  // Written once the cursor is closed: better-sqlite3 refuses a write while one is open (one row per source).
+  const insert = db.prepare('INSERT INTO temp.co_qty VALUES (?, ?, ?)');
+  for (const row of rows) insert.run(...row);
   return limits;
 }
 
@@ -256,7 +290,7 @@ function findPriceOutliers(db: Db, base: string, options: ResolvedOutlierOptions
               median(x.unit_price * f.rate) OVER same_sku AS median, count(*) OVER same_sku AS lines
          FROM (SELECT r.source, r.line, r.sku, ${raw.unitPrice} AS unit_price,
                       coalesce(upper(trim(r.currency)), @base) AS currency, substr(r.ordered_at, 1, 10) AS order_date
-                 FROM raw_orders r WHERE r.sku IS NOT NULL AND ${raw.notDuplicate}) x
+                 FROM raw_orders r WHERE r.sku IS NOT NULL AND ${raw.kept}) x
         CROSS JOIN temp.co_fx f ON f.currency = x.currency AND f.order_date = x.order_date
         WHERE x.unit_price > 0 AND f.rate IS NOT NULL
        WINDOW same_sku AS (PARTITION BY x.source, x.sku)

@@ -1,13 +1,16 @@
 /**
  * `persona explain customer ID`: the source records behind a customer, why they were linked (each
- * field's evidence and weight), and where each golden value came from. Reads only.
+ * field's evidence and weight), where each golden value came from, and what features and segment
+ * made of the customer (explain-profile.ts). Reads only.
  */
 import { existsSync } from 'node:fs';
 import { loadPipeline } from '../../config/load.js';
 import { openDatabase, type Db } from '../../store/database.js';
+import { databaseError } from '../../util/environment-errors.js';
 import { UsageError } from '../../util/errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../format-table.js';
+import { customerProfile, renderProfile } from './explain-profile.js';
 
 export interface ExplainFlags {
   db?: string;
@@ -62,7 +65,7 @@ export function explainCustomer(db: Db, customerId: string) {
       .all(customerId, customerId) as PairRow[]
   ).map((p) => ({ ...p, evidence: JSON.parse(p.evidence) as Evidence }));
   const provenance = db.prepare('SELECT field, value, source, source_id, rule FROM customer_provenance WHERE customer_id = ? ORDER BY field').all(customerId) as Record<string, unknown>[];
-  return { customer, records, pairs, provenance };
+  return { customer, records, pairs, provenance, ...customerProfile(db, customerId) };
 }
 
 /**
@@ -126,8 +129,11 @@ export async function explainCommand(kind: string, id: string, flags: ExplainFla
         found.provenance.map((p) => [p.field as string, (p.value as string | null) ?? '', p.source ? `${p.source}:${p.source_id}` : '', p.rule as string]),
       ),
     );
+    out.push(...renderProfile(found));
     process.stdout.write(out.join('\n') + '\n');
     return ExitCode.Ok;
+  } catch (error) {
+    throw databaseError(error, dbPath) ?? error; // a damaged file: one line naming it
   } finally {
     db.close();
   }

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { loadPipeline, type Pipeline } from '../../config/load.js';
 import { openDatabase } from '../../store/database.js';
-import { Ledger, type StageRunRow } from '../../store/ledger.js';
+import { databaseError } from '../../util/environment-errors.js';
+import { Ledger, reportedIssues, type StageRunRow } from '../../store/ledger.js';
 import { STAGES } from '../../pipeline/registry.js';
 import { planStage } from '../../pipeline/runner.js';
 import { UsageError } from '../../util/errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatDuration, formatTable } from '../format-table.js';
+import { numberNotes, statusWithMark } from '../stage-notes.js';
 
 export interface StatusFlags {
   db?: string;
@@ -23,6 +25,10 @@ interface StageStatusLine {
   rows_in: number | null;
   rows_out: number | null;
   rejects: number | null;
+  field_issues: number | null;
+  data_issues: number | null;
+  /** The stage's notes in its last run (a step skipped and why, a fallback): see the run summary. */
+  notes: string[];
   as_of: string | null;
   up_to_date: boolean | null;
   error: string | null;
@@ -58,6 +64,7 @@ export async function statusCommand(file: string | undefined, flags: StatusFlags
         upToDate = success?.fingerprint === plan.fingerprint;
         upstream = plan.fingerprint;
       }
+      const issues = reportedIssues(attempt?.details ?? null);
       lines.push({
         stage: stage.name,
         last_status: attempt?.status ?? 'never run',
@@ -68,6 +75,9 @@ export async function statusCommand(file: string | undefined, flags: StatusFlags
         rows_in: attempt?.rows_in ?? null,
         rows_out: attempt?.rows_out ?? null,
         rejects: attempt?.rejects ?? null,
+        field_issues: issues.fieldIssues ?? null,
+        data_issues: issues.dataIssues ?? null,
+        notes: issues.notes ?? [],
         as_of: attempt?.as_of ?? null,
         up_to_date: upToDate,
         error: attempt?.error ?? null,
@@ -76,25 +86,31 @@ export async function statusCommand(file: string | undefined, flags: StatusFlags
     if (flags.json) {
       process.stdout.write(JSON.stringify({ database: dbPath, stages: lines }, null, 2) + '\n');
     } else {
+      const notes = numberNotes(lines.map((l) => ({ stage: l.stage, notes: l.notes })));
       const table = formatTable(
-        ['stage', 'last run', 'status', 'finished', 'rows in', 'rows out', 'rejects', 'time', 'as_of', 'up to date'],
-        lines.map((l) => [
+        ['stage', 'last run', 'status', 'finished', 'rows in', 'rows out', 'rejects', 'field issues', 'data issues', 'time', 'as_of', 'up to date', 'note'],
+        lines.map((l, i) => [
           l.stage,
           l.run_id === null ? '' : `#${l.run_id}`,
-          l.last_status,
+          statusWithMark(l.last_status, l.notes),
           l.finished_at ?? '',
           l.rows_in,
           l.rows_out,
           l.rejects,
+          l.field_issues,
+          l.data_issues,
           formatDuration(l.duration_ms),
           l.as_of ?? '',
           l.up_to_date === null ? 'unknown' : l.up_to_date ? 'yes' : 'no',
+          notes.refs[i],
         ]),
       );
       const errors = lines.filter((l) => l.error && l.last_status === 'failed').map((l) => `${l.stage}: ${l.error}`);
-      process.stdout.write([`database: ${dbPath}`, '', table, ...(errors.length ? ['', ...errors] : [])].join('\n') + '\n');
+      process.stdout.write([`database: ${dbPath}`, '', table, ...notes.lines, ...(errors.length ? ['', ...errors] : [])].join('\n') + '\n');
     }
     return ExitCode.Ok;
+  } catch (error) {
+    throw databaseError(error, dbPath) ?? error; // a damaged file: one line naming it
   } finally {
     db.close();
   }

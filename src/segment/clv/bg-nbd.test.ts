@@ -156,3 +156,19 @@ describe('probabilityAlive', () => {
     expect(conditionalExpectedPurchases(P, 52, 500, 1, 1e7)).toBe(0);
   });
 });
+
+describe('conditionalExpectedPurchases for heavy buyers with a near 1', () => {
+  // A fit of a healthy shop (MBG/NBD's shifted parameters): A&S 15.3.6's two terms cancel for
+  // large x, and before hyp2f1 caught that, a customer with hundreds of purchases was forecast
+  // 22.5 purchases in 90 days and −1,667,055 in 365.
+  const shop = { r: 1.4157, alpha: 2.1973, a: 0.96877, b: 13.2764 };
+  for (const x of [50, 100, 200]) {
+    it(`is positive and grows with the horizon (x = ${x})`, () => {
+      const values = [1, 90 / 7, 365 / 7, 104].map((t) => conditionalExpectedPurchases(shop, t, x, 48.14, 48.71));
+      for (const v of values) expect(Number.isFinite(v) && v > 0).toBe(true);
+      for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThan(values[i - 1]!);
+      // no more than the customer's own rate (x purchases in 48 weeks) would give
+      expect(values[2]).toBeLessThan((x / 48.14) * (365 / 7) * 1.2);
+    });
+  }
+});

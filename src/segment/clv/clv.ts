@@ -44,7 +44,7 @@ export interface ClvResult {
 }
 
 export const WEEKS_PER_YEAR = 365.25 / 7;
-const WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12;
+export const WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12;
 
 export function customerLifetimeValue(input: ClvInput): ClvResult {
   const { bgnbd, gg, x, t_x, T, zbar, horizonWeeks, discountRatePerYear } = input;
@@ -56,14 +56,32 @@ export function customerLifetimeValue(input: ClvInput): ClvResult {
   if (!(stepWeeks > 0)) throw new RangeError(`stepWeeks must be > 0, got ${stepWeeks}`);
   if (!(discountRatePerYear > -1)) throw new RangeError(`discountRatePerYear must be > -1, got ${discountRatePerYear}`);
   const expectedAverageSpend = conditionalExpectedAverageSpend(gg, x, zbar);
+  const { discounted, total } = discountedExpectedPurchases(bgnbd, x, t_x, T, horizonWeeks, discountRatePerYear, stepWeeks, weeksPerYear);
+  return { clv: expectedAverageSpend * discounted, expectedPurchases: total, expectedAverageSpend };
+}
+
+/**
+ * Σ_k (E[Y(t_k)] − E[Y(t_{k−1})]) · (1 + d)^(−t_k / weeksPerYear): the expected purchases over
+ * the horizon, each step discounted to its end (`discounted`), and undiscounted (`total`).
+ */
+export function discountedExpectedPurchases(
+  bgnbd: BgNbdParams,
+  x: number,
+  t_x: number,
+  T: number,
+  horizonWeeks: number,
+  discountRatePerYear: number,
+  stepWeeks = WEEKS_PER_MONTH,
+  weeksPerYear = WEEKS_PER_YEAR,
+): { discounted: number; total: number } {
   const steps = Math.ceil(horizonWeeks / stepWeeks - 1e-9);
-  let discountedPurchases = 0;
+  let discounted = 0;
   let previous = 0;
   for (let k = 1; k <= steps; k++) {
     const t = Math.min(k * stepWeeks, horizonWeeks);
     const cumulative = conditionalExpectedPurchases(bgnbd, t, x, t_x, T);
-    discountedPurchases += (cumulative - previous) * Math.pow(1 + discountRatePerYear, -t / weeksPerYear);
+    discounted += (cumulative - previous) * Math.pow(1 + discountRatePerYear, -t / weeksPerYear);
     previous = cumulative;
   }
-  return { clv: expectedAverageSpend * discountedPurchases, expectedPurchases: previous, expectedAverageSpend };
+  return { discounted, total: previous };
 }

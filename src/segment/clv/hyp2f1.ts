@@ -128,5 +128,12 @@ function oneMinusZ(a: number, b: number, c: number, z: number): number {
   const second = gammaRatio([c, -m], [a, b], m * Math.log(w));
   const f1 = first === 0 ? 0 : first * gaussSeries(a, b, 1 - m, w);
   const f2 = second === 0 ? 0 : second * gaussSeries(c - a, c - b, 1 + m, w);
+  // With a large c (a BG/NBD heavy buyer: c = a + b + x − 1) the two terms are huge and of
+  // opposite sign, and their sum keeps no correct digit (it came out negative). NaN sends the
+  // caller to the defining series, which converges fast exactly when c is large.
+  if (Math.abs(f1) + Math.abs(f2) > CANCELLATION_LIMIT * Math.abs(f1 + f2)) return NaN;
   return f1 + f2;
 }
+
+/** Digits the two terms of A&S 15.3.6 may cancel before the result is rejected (1e6: 6 of 16). */
+const CANCELLATION_LIMIT = 1e6;
