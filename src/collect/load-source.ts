@@ -15,7 +15,7 @@ import { ConfigError, type ConfigProblem } from '../config/errors.js';
 import type { Db } from '../store/database.js';
 import type { Progress } from '../cli/progress.js';
 import type { SourceLoadStats } from './load-stats.js';
-import { estimatedDataBytes, openSource, readError } from './open-source-stream.js';
+import { estimatedDataBytes, GZIP_FIX, gzipFault, openSource } from './open-source-stream.js';
 import { readCsvSource } from './read-csv.js';
 import { insertRowsSql } from './insert-sql.js';
 import { headerProblems, rowLayout, type ColumnSource } from './row-mapper.js';
@@ -57,7 +57,7 @@ export async function readHeaderLine(source: ResolvedSource, delimiter = source.
       },
     );
   } catch (error) {
-    if (error !== stop) throw readError(source.path, error);
+    if (error !== stop) throw error;
   }
   return { header: header ?? [], ...(bad === undefined ? {} : { bad }) };
 }
@@ -120,9 +120,20 @@ async function sourceFileProblems(source: ResolvedSource, index: number): Promis
   }
   const options = csvOptionsProblem(source.delimiter ?? ',', source.quote ?? '"');
   if (options !== undefined) return [{ path: at('delimiter'), message: options, fix: 'set delimiter and quote to two different characters' }];
-  const sample = await readSample(source.absolutePath, 1 << 18).catch((error: unknown) => {
-    throw readError(source.path, error);
-  });
+  try {
+    return await contentProblems(source, index);
+  } catch (error) {
+    // A damaged gzip file or a read error: one line naming the file, not a stack trace.
+    const fault = gzipFault(error);
+    if (fault !== undefined) return [{ path: at('path'), message: `${source.path}: ${fault}`, fix: GZIP_FIX }];
+    return [{ path: at('path'), message: `${source.path} cannot be read: ${(error as Error).message}`, fix: 'check that the file is a complete, readable CSV file' }];
+  }
+}
+
+/** Problems found in the file's bytes and header: encoding, delimiter, mapped columns. */
+async function contentProblems(source: ResolvedSource, index: number): Promise<ConfigProblem[]> {
+  const at = (...rest: (string | number)[]): (string | number)[] => ['sources', index, ...rest];
+  const sample = await readSample(source.absolutePath, 1 << 18);
   const mismatch = encodingMismatch(sample.bytes, source.encoding, sample.complete);
   if (mismatch !== undefined) {
     return [

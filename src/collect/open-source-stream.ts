@@ -64,15 +64,23 @@ export interface OpenOptions {
   readonly chunkBytes?: number;
 }
 
+/** What to do about a damaged gzip file. */
+export const GZIP_FIX = 'compress it again or fetch a complete copy';
+
+/** What is wrong with a gzip file, from the error gunzip gave, or undefined when it is not a gzip error. */
+export function gzipFault(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return undefined;
+  return code === 'Z_BUF_ERROR' ? 'it ends in the middle of its compressed data (the file is truncated)' : `its compressed data is damaged (${(error as Error).message})`;
+}
+
 /**
- * A gunzip error names neither the file nor what to do: the error a reader of `path` should
+ * A gunzip error names neither the file nor what to do: the error a reader of `name` should
  * report instead of `error` (itself when it is not a gzip error).
  */
-export function readError(path: string, error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
-  const what = code === 'Z_BUF_ERROR' ? 'it ends in the middle of its compressed data (the file is truncated)' : `its compressed data is damaged (${(error as Error).message})`;
-  return new DataError(`${path}: ${what}; compress it again or fetch a complete copy`);
+export function readError(name: string, error: unknown): unknown {
+  const fault = gzipFault(error);
+  return fault === undefined ? error : new DataError(`${name}: ${fault}; ${GZIP_FIX}`);
 }
 
 export async function openSource(path: string, encoding: string, options: OpenOptions = {}): Promise<OpenedSource> {
