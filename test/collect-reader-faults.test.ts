@@ -104,6 +104,13 @@ const loading: { file: SourceFile; rejects: string[]; issues: string[]; loaded: 
     loaded: ids(1, 4),
   },
   {
+    // Invalid bytes in a value that also fails its type: one field issue (the cause), not two.
+    file: { name: 'invalid_email_bytes', bytes: Buffer.concat([utf8('id,name,email\n1,Ann,ann'), Buffer.from([0xff]), utf8('\n2,Bob,b@x.com\n')]) },
+    rejects: [],
+    issues: ['2|email|invalid_bytes'],
+    loaded: ids(1, 2),
+  },
+  {
     // A header and nothing else.
     file: { name: 'header_only', bytes: utf8('id,name,email\r\n') },
     rejects: [],
@@ -181,7 +188,7 @@ describe('collect on broken files', () => {
     expect(run.stdout).toContain('header_only: the file has a header and no data rows');
     expect(run.stdout).toContain('invalid_utf8: 1 row with bytes that are not valid utf-8');
     const details = JSON.parse(query<{ details: string }>(db, `SELECT details FROM stage_runs WHERE stage = 'collect'`)[0]!.details) as { fieldIssues: number };
-    expect(details.fieldIssues).toBe(3);
+    expect(details.fieldIssues).toBe(4);
     expect(query<{ integrity_check: string }>(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
   });
 
