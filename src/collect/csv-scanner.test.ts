@@ -193,7 +193,7 @@ describe('CsvScanner reads line by line and never merges records', () => {
   it('rejects a quoted field that does not close within the limit and resyncs at the next line', () => {
     const rows = Array.from({ length: 200 }, (_, i) => `${i},v${i}`).join('\n');
     const got = scan(`a,b\n1,"open\n${rows}\n`, [10, 500, 900, 1300, 1800], { max: 1000 });
-    expect(got.events[1]).toBe('2:!unclosed_quote@-1');
+    expect(got.events[1]).toBe('2:!unclosed_quote@1');
     expect(got.records).toHaveLength(201);
   });
 

@@ -98,6 +98,8 @@ export class CsvScanner {
   private skipping = false;
   /** The `final` of the current next() call: no more input will come. */
   private final = false;
+  /** Index of the quoted field being read when the record is incomplete (for a bad line's column). */
+  private openField = -1;
   /** Index in buf of the next NUL / U+FFFD at or after some earlier position (Infinity: none). */
   private nulAt = Infinity;
   private badAt = Infinity;
@@ -160,6 +162,7 @@ export class CsvScanner {
     const delimiter = this.delimiter;
     const quote = this.quote;
     const record: string[] = [];
+    this.openField = -1;
     /** Line breaks inside quoted fields, and the first field that has one. */
     let breaks = 0;
     let spanField = -1;
@@ -176,6 +179,7 @@ export class CsvScanner {
       let field: string;
       let j: number;
       if (c === quote) {
+        this.openField = record.length;
         let from = i + 1;
         field = '';
         for (;;) {
@@ -249,7 +253,7 @@ export class CsvScanner {
     const eol = firstBreak(this.buf, start);
     if (eol !== -1 && eol - start <= this.maxRecordChars) {
       // Only a quoted field runs on past a line break: it has not closed within the limit.
-      return this.bad(start, 'unclosed_quote', -1, `a quoted field that starts on this line does not close within ${this.maxRecordChars.toLocaleString('en-US')} characters`);
+      return this.bad(start, 'unclosed_quote', this.openField, `a quoted field that starts on this line does not close within ${this.maxRecordChars.toLocaleString('en-US')} characters`);
     }
     return this.tooLong(start);
   }
