@@ -214,6 +214,12 @@ describe('collect on broken files', () => {
       says: ['sources[0].encoding', 'not valid utf-8', 'set encoding: gbk'],
     },
     {
+      name: 'a GBK header in a file declared utf-8 whose rows are ASCII',
+      file: { name: 'crm', bytes: Buffer.concat([utf8('id,'), gbk('王伟'), utf8(`,email\n${rows(1, 9).join('\n')}\n`)]) },
+      status: 2,
+      says: ['sources[0].encoding: the header of crm.csv has bytes that are not valid utf-8', 'set encoding: gbk'],
+    },
+    {
       name: 'a UTF-16 file declared utf-8',
       file: { name: 'crm', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name,email\r\n1,Ann,a@x.com\r\n', 'utf16le')]) },
       status: 2,

@@ -20,7 +20,7 @@ import { readCsvSource } from './read-csv.js';
 import { insertRowsSql } from './insert-sql.js';
 import { headerProblems, rowLayout, type ColumnSource } from './row-mapper.js';
 import { csvOptionsProblem, type BadLine } from './csv-scanner.js';
-import { encodingMismatch } from './encoding-sniff.js';
+import { canonicalEncoding, encodingMismatch, likelyEncoding } from './encoding-sniff.js';
 import { readSample } from './open-source-stream.js';
 import { cleanHeader } from './source-reader.js';
 import { largestFirst, type CollectTuning } from './schedule.js';
@@ -158,6 +158,15 @@ async function contentProblems(source: ResolvedSource, index: number): Promise<C
           fix: `add delimiter: ${delimiter === '\t' ? '"\\t"' : JSON.stringify(delimiter)} to the source`,
         },
       ];
+    }
+    if (header.some((name) => name.includes('\uFFFD'))) {
+      // The column names themselves did not decode: the encoding is the problem to fix first.
+      const looksLike = likelyEncoding(sample.bytes, sample.complete);
+      problems.unshift({
+        path: at('encoding'),
+        message: `the header of ${source.path} has bytes that are not valid ${source.encoding} (shown as \uFFFD): ${header.join(', ')}`,
+        fix: looksLike !== undefined && looksLike !== canonicalEncoding(source.encoding) ? `set encoding: ${looksLike}` : 'set encoding to the encoding the file was exported in',
+      });
     }
     return problems;
   }
