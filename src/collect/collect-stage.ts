@@ -12,7 +12,8 @@ import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { SOURCE_KINDS } from '../config/canonical-fields.js';
 import { rawTableName } from '../store/raw-tables.js';
 import { sha256OfFile } from './open-source-stream.js';
-import { loadSources, preflightSources, type SourceDone, type SourceLoadStats } from './load-source.js';
+import { loadSources, type SourceDone, type SourceLoadStats } from './load-source.js';
+import { preflightSources } from './preflight.js';
 import { tuningFrom } from './schedule.js';
 
 export const collectStage: Stage = {
