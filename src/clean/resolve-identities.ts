@@ -27,6 +27,8 @@ export interface IdentityStats {
   candidatePairs: number;
   /** What the cluster guards refused: merges of disagreeing same-source records (b), weak chains (c), ambiguous records left alone (d), groups that disagree as wholes (e). */
   guarded: { sameSource: number; weakLink: number; ambiguousRecords: number; wholeGroups: number };
+  /** Guard (a) per contact: how often records sharing it disagree on a name or birth date, and whether it is guarded. */
+  sharedContacts: { comparison: string; sharedPairs: number; disagreeingPairs: number; expectedIfPersonal: number; personalShare: number; guarded: boolean }[];
   /** The estimated priors: probability that two records of different sources, or of one source, are one person. */
   priors: { acrossSources: number; withinSource: number };
   linkedPairs: number;
@@ -247,6 +249,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
       ambiguousRecords: linkage.clusters.ambiguousRecords ?? 0,
       wholeGroups: linkage.clusters.rejectedProfile,
     },
+    sharedContacts: [...linkage.sharedContacts],
     priors: { acrossSources: linkage.model.prior, withinSource: linkage.model.priorWithinSource ?? linkage.model.prior },
     linkedPairs,
     customers: members.length + idOnly.length,

@@ -8,6 +8,7 @@ import { comparePairs, compileComparisons, type CompiledComparison } from './com
 import { trainModel } from './em.js';
 import { PairScorer, scorePairs } from './score.js';
 import { computeTermFrequencies } from './term-frequency.js';
+import { estimateSharedContacts, type SharedContactEstimate } from './shared-contact.js';
 import type { CandidatePairs, LinkRecord, LinkageSpec, ModelParams, PairExplanation } from './types.js';
 
 export interface LinkageTimings {
@@ -29,6 +30,8 @@ export interface LinkageResult {
   readonly clusters: ClusterResult;
   readonly comparisons: readonly CompiledComparison[];
   readonly scorer: PairScorer;
+  /** Guard (a) per contact comparison: what the data says about shared contacts (empty unless 'auto'). */
+  readonly sharedContacts: readonly SharedContactEstimate[];
   readonly timings: LinkageTimings;
   /** Per-field evidence for any two records. */
   explain(a: number, b: number): PairExplanation;
@@ -53,13 +56,10 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
     trainModel({ records, comparisons, rules: spec.blocking, mode: spec.mode, pairs, levels, options: spec.training ?? {} });
   const t3 = performance.now();
   const tf = computeTermFrequencies(records, comparisons);
-  const scorer = new PairScorer(
-    records,
-    comparisons,
-    model,
-    tf,
-    spec.guards?.sharedContact === undefined ? {} : { sharedContactGuard: spec.guards.sharedContact },
-  );
+  const guardSetting = spec.guards?.sharedContact ?? 'auto';
+  const sharedContacts = guardSetting === 'auto' ? estimateSharedContacts(comparisons, model, levels, pairs.count) : [];
+  const guardedContacts = guardSetting === 'auto' ? sharedContacts.filter((e) => e.guarded).map((e) => e.comparison) : guardSetting;
+  const scorer = new PairScorer(records, comparisons, model, tf, { sharedContactGuard: guardedContacts });
   const weights = scorePairs(pairs, levels, scorer, comparisons.length);
   const t4 = performance.now();
   const clusters = clusterPairs(
@@ -86,6 +86,7 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
     clusters,
     comparisons,
     scorer,
+    sharedContacts,
     timings: {
       blockingMs: t1 - t0,
       compareMs: t2 - t1,
