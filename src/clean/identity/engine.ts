@@ -9,7 +9,7 @@ import { trainModel } from './em.js';
 import { PairScorer, scorePairs } from './score.js';
 import { computeTermFrequencies } from './term-frequency.js';
 import { estimateSharedContacts, type SharedContactEstimate } from './shared-contact.js';
-import type { CandidatePairs, LinkRecord, LinkageSpec, ModelParams, PairExplanation } from './types.js';
+import type { CandidatePairs, ClusterOptions, LinkRecord, LinkageSpec, ModelParams, PairExplanation } from './types.js';
 
 export interface LinkageTimings {
   blockingMs: number;
@@ -44,6 +44,21 @@ export interface LinkOptions {
   readonly model?: ModelParams;
 }
 
+/**
+ * Guard (b) rests on a property of the data: that a system seldom holds one person twice. It is
+ * on by default only when the estimated priors show it (duplicates within a source at most half
+ * as likely as across sources); in one file that is deduplicated there is nothing to compare
+ * with, and its duplicates are the very thing to find.
+ */
+export const SAME_SOURCE_PRIOR_RATIO = 0.5;
+
+function clusterOptions(options: ClusterOptions, model: ModelParams): ClusterOptions {
+  if (options.sameSourceMinEvidence !== undefined) return options;
+  const within = model.priorWithinSource;
+  const sourcesHoldFewDuplicates = within !== undefined && within <= model.prior * SAME_SOURCE_PRIOR_RATIO;
+  return sourcesHoldFewDuplicates ? options : { ...options, sameSourceMinEvidence: null };
+}
+
 export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, options: LinkOptions = {}): LinkageResult {
   const t0 = performance.now();
   const comparisons = compileComparisons(spec);
@@ -75,7 +90,7 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
       priorWeightWithinSource: scorer.priorWeightWithinSource,
       profile: { comparisons: comparisons.length, accumulate: (i, j, best) => scorer.accumulateEvidence(i, j, best) },
     },
-    spec.clustering ?? {},
+    clusterOptions(spec.clustering ?? {}, model),
   );
   const t5 = performance.now();
   return {

@@ -40,6 +40,12 @@ export interface BlockingRule {
   readonly window?: number;
   /** Sort key inside an oversized block. Default: all values joined. */
   readonly sortKey?: (record: LinkRecord) => string;
+  /**
+   * Whether EM runs a session on this rule's pairs (default true). false for wide rules whose
+   * pairs are mostly non-matches that share one coarse value: they find candidates, the model is
+   * trained on the others.
+   */
+  readonly trainSession?: boolean;
 }
 
 /**

@@ -76,8 +76,8 @@ const nameComparison = (field: number, other: number): ComparisonSpec => ({
 
 const textComparison = (field: number, levels: readonly LevelSpec[]): ComparisonSpec => ({ name: ADDRESS_FIELDS[field]!, field, levels });
 
-const STREET_LINE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'jaroWinkler', min: 0.9 }, { kind: 'jaroWinkler', min: 0.75 }];
-const CODE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }, { kind: 'levenshtein', max: 2 }];
+export const STREET_LINE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'jaroWinkler', min: 0.9 }, { kind: 'jaroWinkler', min: 0.75 }];
+export const CODE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }, { kind: 'levenshtein', max: 2 }];
 
 export function addressLinkageSpec(options: AddressLinkageOptions): LinkageSpec {
   const comparisons: ComparisonSpec[] = [

@@ -47,5 +47,5 @@ export function chooseLinkage(pipeline: Pipeline, config: CleanConfig): LinkageC
   if (comparisons === 'address') {
     return { comparisons, reason, spec: addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: (records) => records.map(addressLinkRecord) };
   }
-  return { comparisons, reason, spec: contactsLinkageSpec(options), toLinkRecords: contactsLinkRecords };
+  return { comparisons, reason, spec: contactsLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: contactsLinkRecords };
 }
