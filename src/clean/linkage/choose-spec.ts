@@ -6,7 +6,7 @@
  */
 import type { Pipeline } from '../../config/load.js';
 import type { CleanConfig } from '../clean-config.js';
-import type { LinkRecord, LinkageSpec } from '../identity/types.js';
+import type { ClusterOptions, LinkRecord, LinkageSpec } from '../identity/types.js';
 import type { CustomerRecord } from '../customer-record.js';
 import { contactsLinkageSpec, contactsLinkRecords } from './contacts-spec.js';
 import { addressLinkageSpec, addressLinkRecord } from './address-spec.js';
@@ -45,7 +45,20 @@ export function chooseLinkage(pipeline: Pipeline, config: CleanConfig): LinkageC
   const { comparisons, reason } = chooseComparisonSet(pipeline, config.identity.comparisons);
   const options = { matchProbability: config.identity.match_probability, seed: config.identity.seed, mode: config.identity.mode };
   if (comparisons === 'address') {
-    return { comparisons, reason, spec: addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: (records) => records.map(addressLinkRecord) };
+    return { comparisons, reason, spec: withGuards(addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: (records) => records.map(addressLinkRecord) };
   }
-  return { comparisons, reason, spec: contactsLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: contactsLinkRecords };
+  return { comparisons, reason, spec: withGuards(contactsLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: contactsLinkRecords };
+}
+
+/** clean.identity.guards onto the engine's options (see src/clean/identity/types.ts). */
+function withGuards(spec: LinkageSpec, config: CleanConfig): LinkageSpec {
+  const g = config.identity.guards;
+  const clustering: ClusterOptions = {
+    ...spec.clustering,
+    ...(g.same_source === 'auto' ? {} : { sameSourceMinEvidence: g.same_source ? 0 : null }),
+    ...(g.chaining ? {} : { minAverageWeight: null }),
+    ...(g.ambiguous ? {} : { ambiguityMarginBits: null }),
+    ...(g.whole_groups ? {} : { profileGuard: false }),
+  };
+  return { ...spec, guards: { ...spec.guards, sharedContact: g.shared_contact }, clustering };
 }

@@ -290,6 +290,11 @@ function fullContactsSpec(options: LinkageOptions): LinkageSpec {
       { name: 'surname+postcode', fields: [F.family, F.postcode], maxBlockSize: 50, window: 10 },
       { name: 'given+postcode', fields: [F.given, F.postcode], maxBlockSize: 50, window: 10 },
       { name: 'street', fields: [F.streetNumber, F.address1], maxBlockSize: 50, window: 10 },
+      // The address line alone (sites and shops without a person's name), and the postcode alone
+      // for records whose address line has a typo: a postcode holds many addresses, so its
+      // pairs are neighbours by address line and train no session.
+      { name: 'address line', fields: [F.address1], maxBlockSize: 20, window: 5 },
+      { name: 'postcode', fields: [F.postcode], maxBlockSize: 20, window: 4, sortKey: (r) => r.values[F.address1] ?? '', trainSession: false },
     ],
     comparisons: [
       { name: 'given', field: F.given, usesFields: [F.family], role: 'identity', termFrequency: true, levels: nameLevels(F.given, F.family) },
