@@ -43,6 +43,13 @@ describe('chooseLinkage', () => {
     expect(c.spec.blocking.map((r) => r.name)).not.toContain('phone');
   });
 
+  it('picks contacts for organisations with an address and no e-mail or phone', () => {
+    const c = choose(SOURCE('sites', 'organization_name: n, address_line1: a, postcode: p'));
+    expect(c.comparisons).toBe('contacts');
+    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['address1', 'postcode', 'organization']);
+    expect(c.spec.blocking.map((r) => r.name)).toEqual(['address line', 'postcode', 'organization', 'organization word+postcode']);
+  });
+
   it('keeps contacts for names, birth date and city alone', () => {
     expect(choose(SOURCE('crm', 'full_name: n, birth_date: d, city: c, state: s')).comparisons).toBe('contacts');
   });

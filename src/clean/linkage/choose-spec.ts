@@ -22,7 +22,8 @@ export interface LinkageChoice {
   readonly toLinkRecords: (records: readonly CustomerRecord[]) => LinkRecord[];
 }
 
-const CONTACT_FIELDS = ['email', 'phone'] as const;
+/** Fields only the contacts set compares (it also compares every address field that is mapped). */
+const CONTACT_FIELDS = ['email', 'phone', 'organization_name'] as const;
 /** Fields that make the address set worth choosing on their own (city and state are too coarse). */
 const ADDRESS_SIGNALS = ['street_number', 'address_line1', 'address_line2', 'postcode', 'national_id'] as const;
 
@@ -36,7 +37,7 @@ export function chooseComparisonSet(pipeline: Pipeline, configured: CleanConfig[
   const mapped = mappedCustomerFields(pipeline);
   const contacts = CONTACT_FIELDS.filter((f) => mapped.has(f));
   const address = ADDRESS_SIGNALS.filter((f) => mapped.has(f));
-  if (contacts.length === 0 && address.length > 0) return { comparisons: 'address', reason: `auto: the customer sources map ${address.join(', ')} and no e-mail or phone` };
+  if (contacts.length === 0 && address.length > 0) return { comparisons: 'address', reason: `auto: the customer sources map ${address.join(', ')} and no e-mail, phone or organisation name` };
   if (contacts.length > 0) return { comparisons: 'contacts', reason: `auto: the customer sources map ${contacts.join(', ')}` };
   return { comparisons: 'contacts', reason: 'auto: the customer sources map no e-mail, phone or address' };
 }

@@ -11,12 +11,15 @@ import type { ComparisonSpec, LinkMode, LinkRecord, LinkageSpec } from '../ident
 import { boundedLevenshtein } from '../identity/levenshtein.js';
 import type { CustomerRecord } from '../customer-record.js';
 import { CODE, STREET_LINE } from './address-spec.js';
+import { organizationBlocking, organizationComparison, organizationValues } from './organization-spec.js';
 
 export const CONTACT_FIELDS = [
   'given', 'family', 'nameSorted', 'dob', 'email', 'phone', 'city', 'givenSound', 'familySound', 'emailLocal', 'emailLetters', 'emailDigits',
   'emailKey', 'emailProvider', 'gender', 'emailStripped',
   // The postal address and national id, when a source maps them (people with contacts and an address).
   'streetNumber', 'address1', 'address2', 'postcode', 'state', 'nationalId',
+  // Organisations (organization-spec.ts).
+  'organization', 'organizationWords', 'organizationRare',
 ] as const;
 const F = Object.fromEntries(CONTACT_FIELDS.map((f, i) => [f, i])) as Record<(typeof CONTACT_FIELDS)[number], number>;
 
@@ -28,6 +31,8 @@ export interface LinkageOptions {
   /** Canonical fields mapped by at least one customer source; undefined = all. */
   readonly mappedFields?: ReadonlySet<string>;
 }
+
+const ORGANIZATION = { key: F.organization, words: F.organizationWords, rare: F.organizationRare };
 
 /** The canonical customer fields (pipeline `columns`) each link field is built from. */
 const SOURCE_FIELDS: Readonly<Record<(typeof CONTACT_FIELDS)[number], readonly string[]>> = {
@@ -53,6 +58,9 @@ const SOURCE_FIELDS: Readonly<Record<(typeof CONTACT_FIELDS)[number], readonly s
   postcode: ['postcode'],
   state: ['state'],
   nationalId: ['national_id'],
+  organization: ['organization_name'],
+  organizationWords: ['organization_name'],
+  organizationRare: ['organization_name'],
 };
 
 /**
@@ -93,10 +101,16 @@ export function contactsLinkRecords(records: readonly CustomerRecord[]): LinkRec
   for (const r of records) if (r.emailKey !== null) domainCounts.set(domainOf(r.emailKey), (domainCounts.get(domainOf(r.emailKey)) ?? 0) + 1);
   const minRecords = Math.max(PROVIDER_MIN_RECORDS, PROVIDER_MIN_SHARE * records.length);
   const providers = new Set([...domainCounts].filter(([, n]) => n >= minRecords).map(([d]) => d));
-  return records.map((r, idx) => contactsLinkRecord(r, idx, providers));
+  const organizations = organizationValues(records);
+  return records.map((r, idx) => contactsLinkRecord(r, idx, providers, organizations[idx]));
 }
 
-export function contactsLinkRecord(record: CustomerRecord, idx: number, providers: ReadonlySet<string> = new Set()): LinkRecord {
+export function contactsLinkRecord(
+  record: CustomerRecord,
+  idx: number,
+  providers: ReadonlySet<string> = new Set(),
+  organization: readonly (string | null)[] = organizationValues([record])[0]!,
+): LinkRecord {
   const email = record.emailKey;
   const local = email === null ? null : email.slice(0, email.indexOf('@'));
   const domain = email === null ? null : domainOf(email);
@@ -127,6 +141,7 @@ export function contactsLinkRecord(record: CustomerRecord, idx: number, provider
       record.postcodeKey,
       record.stateKey,
       record.nationalIdKey,
+      ...organization,
     ],
   };
 }
@@ -295,6 +310,7 @@ function fullContactsSpec(options: LinkageOptions): LinkageSpec {
       // pairs are neighbours by address line and train no session.
       { name: 'address line', fields: [F.address1], maxBlockSize: 20, window: 5 },
       { name: 'postcode', fields: [F.postcode], maxBlockSize: 20, window: 4, sortKey: (r) => r.values[F.address1] ?? '', trainSession: false },
+      ...organizationBlocking(ORGANIZATION, { postcode: F.postcode, city: F.city, address1: F.address1 }),
     ],
     comparisons: [
       { name: 'given', field: F.given, usesFields: [F.family], role: 'identity', termFrequency: true, levels: nameLevels(F.given, F.family) },
@@ -351,6 +367,7 @@ function fullContactsSpec(options: LinkageOptions): LinkageSpec {
       { name: 'postcode', field: F.postcode, levels: CODE },
       { name: 'state', field: F.state, levels: [{ kind: 'exact' }] },
       { name: 'nationalId', field: F.nationalId, levels: CODE },
+      organizationComparison(ORGANIZATION),
     ],
     training: { seed: options.seed, uSampleSize: 100_000 },
     clustering: { matchProbability: options.matchProbability },
