@@ -32,6 +32,9 @@ export interface LinkageOptions {
   readonly mappedFields?: ReadonlySet<string>;
 }
 
+/** Every initial a name key can have (lower-case ASCII): a record without a name meets them all. */
+const INITIALS = [...'abcdefghijklmnopqrstuvwxyz0123456789'];
+
 const ORGANIZATION = { key: F.organization, words: F.organizationWords, rare: F.organizationRare };
 
 /** The canonical customer fields (pipeline `columns`) each link field is built from. */
@@ -292,7 +295,18 @@ function fullContactsSpec(options: LinkageOptions): LinkageSpec {
       // by name sound, so the compared pairs stay linear in the records.
       {
         name: 'dob',
-        fields: [F.dob],
+        key: (r) => {
+          const dob = r.values[F.dob];
+          if (!dob) return null;
+          const g = r.values[F.given];
+          const f = r.values[F.family];
+          if (!g && !f) return INITIALS.map((c) => `${dob}|${c}`);
+          const keys: string[] = [];
+          if (g) keys.push(`${dob}|${g[0]}`);
+          if (f && f[0] !== g?.[0]) keys.push(`${dob}|${f[0]}`);
+          return keys;
+        },
+        usesFields: [F.dob],
         maxBlockSize: 8,
         window: 3,
         sortKey: (r) => `${r.values[F.familySound] ?? ''}|${r.values[F.givenSound] ?? ''}`,
