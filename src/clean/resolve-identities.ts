@@ -107,7 +107,7 @@ export function referencesOnlyCustomerSources(pipeline: Pipeline): boolean {
     if (!('customer_ref' in s.columns)) return true; // no references at all: every line is anonymous
     const ref = s.customer_source;
     if (ref === undefined) return false;
-    const names = typeof ref === 'string' ? [ref] : Object.values(ref.values);
+    const names = typeof ref === 'string' ? [ref] : ref.patterns !== undefined ? ref.patterns.map((p) => p.source) : Object.values(ref.values ?? {});
     return names.every((name) => customerSources.has(name));
   });
 }

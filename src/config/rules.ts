@@ -177,12 +177,42 @@ const customerReferencesResolve: Rule = (config) => {
             : `add "customer_source: ${source.name}" (ids are then customers of their own)`,
       });
     } else if (typeof ref === 'string') check(ref, ['sources', i, 'customer_source']);
-    else
+    else if (ref.patterns !== undefined) {
+      if (ref.column !== undefined || ref.values !== undefined) {
+        problems.push({
+          path: ['sources', i, 'customer_source'],
+          message: 'customer_source gives both patterns and a column',
+          fix: 'keep patterns (the reference itself tells its source) or column + values (a system column does)',
+        });
+      }
+      ref.patterns.forEach((p, k) => {
+        check(p.source, ['sources', i, 'customer_source', 'patterns', k, 'source']);
+        const error = regexError(p.match);
+        if (error !== null) {
+          problems.push({ path: ['sources', i, 'customer_source', 'patterns', k, 'match'], message: `"${p.match}" is not a regular expression: ${error}`, fix: 'write a JavaScript regular expression, e.g. "^M-" or "^[0-9]+$"' });
+        }
+      });
+    } else if (ref.column === undefined || ref.values === undefined) {
+      problems.push({
+        path: ['sources', i, 'customer_source'],
+        message: `customer_source needs ${ref.column === undefined ? 'column' : 'values'} next to ${ref.column === undefined ? 'values' : 'column'}`,
+        fix: 'write "customer_source: {column: <system column>, values: {<value>: <source name>}}" or "customer_source: {patterns: [{match: <regex>, source: <source name>}]}"',
+      });
+    } else
       for (const [value, name] of Object.entries(ref.values))
         check(name, ['sources', i, 'customer_source', 'values', value]);
   });
   return problems;
 };
+
+function regexError(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'u');
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+}
 
 export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, encodingsExist, customerReferencesResolve];
 

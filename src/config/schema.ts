@@ -33,9 +33,15 @@ export type ColumnOptions = z.infer<typeof columnOptions>;
 const columnSpec = z.union([z.string().min(1, 'the column name cannot be empty'), columnOptions]);
 export type ColumnSpec = z.infer<typeof columnSpec>;
 
+/**
+ * Which customers source a customer_ref belongs to, per row: by a system column (`column` +
+ * `values`), or by the reference's own pattern (`patterns`: the first regular expression that
+ * matches the reference names its source). rules.ts checks that exactly one form is given.
+ */
 const customerSourceFromColumn = z.strictObject({
-  column: z.string().min(1),
-  values: z.record(z.string(), z.string()),
+  column: z.string().min(1).optional(),
+  values: z.record(z.string(), z.string()).optional(),
+  patterns: z.array(z.strictObject({ match: z.string().min(1), source: z.string().min(1) })).min(1).optional(),
 });
 
 const sourceSchema = z.strictObject({
