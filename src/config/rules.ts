@@ -214,7 +214,25 @@ function regexError(pattern: string): string | null {
   }
 }
 
-export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, encodingsExist, customerReferencesResolve];
+/**
+ * as_of and base_currency are needed by what has dates and money: a customers-only pipeline
+ * (deduplication) needs neither.
+ */
+const asOfAndCurrencyWhereNeeded: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const named = (kinds: readonly string[]) => config.sources.filter((s) => kinds.includes(s.kind)).map((s) => s.name);
+  const money = named(['orders', 'fx_rates']);
+  if (config.base_currency === '' && money.length > 0) {
+    problems.push({ path: ['base_currency'], message: `"base_currency" is required: the pipeline has order or exchange-rate sources (${money.join(', ')})`, fix: 'add base_currency: <ISO 4217 code> (the currency amounts are converted to), e.g. base_currency: EUR' });
+  }
+  const dated = named(['orders', 'events']);
+  if (config.as_of === undefined && dated.length > 0) {
+    problems.push({ path: ['as_of'], message: `"as_of" is required: the pipeline has order or event sources (${dated.join(', ')})`, fix: 'add as_of: YYYY-MM-DD (the date the data is seen from), or pass --as-of' });
+  }
+  return problems;
+};
+
+export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, encodingsExist, customerReferencesResolve, asOfAndCurrencyWhereNeeded];
 
 export function checkRules(config: PipelineFileConfig): ConfigProblem[] {
   return RULES.flatMap((rule) => rule(config));

@@ -71,9 +71,11 @@ export const pipelineSchema = z.strictObject({
   version: z.literal(1).default(1),
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  as_of: isoDate,
+  /** Required when the pipeline has orders or events (rules.ts), and by the stages that use it (runner.ts). */
+  as_of: isoDate.optional(),
   database: z.string().min(1),
-  base_currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"'),
+  /** Required when the pipeline has orders or exchange rates (rules.ts); '' when a customers-only pipeline leaves it out. */
+  base_currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"').default(''),
   sources: z.array(sourceSchema).min(1, 'a pipeline needs at least one source'),
   clean: stageSection,
   features: stageSection,
