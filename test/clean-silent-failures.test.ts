@@ -85,9 +85,22 @@ describe('clean says what it could not use', () => {
     expect(query<{ n: number }>(fail.db, 'SELECT COUNT(*) AS n FROM customers')[0]!.n).toBe(0);
   });
 
-  it('does not read bare Chinese mobiles as North American numbers without a region, and reads them in the region the source writes', () => {
+  it('does not read bare Chinese mobiles as North American numbers without a region', () => {
     const app = Array.from({ length: 10 }, (_, i) => `A${i},Wei Wang ${i},1812712${String(1000 + i)}`);
-    // The shop writes most numbers with +86: its bare numbers are Chinese too.
+    const s = setup({ 'app.csv': csv('id,name,mobile', app) }, `  - name: app\n    kind: customers\n    path: app.csv\n    columns: { source_id: id, full_name: name, phone: mobile }\n`);
+    const run = persona(['run', s.pipeline, '--to', 'clean']);
+    expect(run.status, run.stderr).toBe(0);
+    const issues = query<{ source: string; code: string; detail: string }>(s.db, `SELECT source, code, detail FROM data_issues WHERE stage = 'clean' ORDER BY source, line`);
+    expect(issues).toHaveLength(10);
+    expect(issues.every((i) => i.source === 'app' && i.code === 'ambiguous_phone')).toBe(true);
+    expect(issues[0]!.detail).toContain('"18127121000" has no country code and the source has no default_region');
+    expect(cleanDetails(s.db).notes).toContainEqual(expect.stringContaining('source app: 10 of 10 phones have no country code and the source has no default_region'));
+    expect(query<{ n: number }>(s.db, `SELECT COUNT(*) AS n FROM customers WHERE phone IS NOT NULL`)[0]!.n).toBe(0);
+  });
+
+  it('reads bare numbers in the region the sources write with a country code, and says so', () => {
+    const app = Array.from({ length: 10 }, (_, i) => `A${i},Wei Wang ${i},1812712${String(1000 + i)}`);
+    // The shop writes most numbers with +86: its bare numbers are Chinese too, and so are the app's.
     const shop = Array.from({ length: 10 }, (_, i) => `S${i},Wei Wang ${i},${i < 6 ? '+86 ' : ''}1812712${String(1000 + i)}`);
     const s = setup(
       { 'app.csv': csv('id,name,mobile', app), 'shop.csv': csv('id,name,mobile', shop) },
@@ -96,13 +109,10 @@ describe('clean says what it could not use', () => {
     );
     const run = persona(['run', s.pipeline, '--to', 'clean']);
     expect(run.status, run.stderr).toBe(0);
-    const issues = query<{ source: string; code: string; detail: string }>(s.db, `SELECT source, code, detail FROM data_issues WHERE stage = 'clean' ORDER BY source, line`);
-    expect(issues).toHaveLength(10);
-    expect(issues.every((i) => i.source === 'app' && i.code === 'ambiguous_phone')).toBe(true);
-    expect(issues[0]!.detail).toContain('"18127121000" has no country code and the source has no default_region');
+    expect(query(s.db, `SELECT * FROM data_issues WHERE stage = 'clean'`)).toEqual([]);
     const notes = cleanDetails(s.db).notes ?? [];
     expect(notes).toContainEqual(expect.stringContaining('source shop: phones without a country code are read in CN, the region of 6 of the 6 numbers it writes with one'));
-    expect(notes).toContainEqual(expect.stringContaining('source app: 10 of 10 phones have no country code and the source has no default_region'));
+    expect(notes).toContainEqual(expect.stringContaining('source app: phones without a country code are read in CN, the region of 6 of the 6 numbers the customer sources write with one'));
     const phones = query<{ phone: string }>(s.db, `SELECT DISTINCT phone FROM customers WHERE phone IS NOT NULL ORDER BY phone`).map((r) => r.phone);
     expect(phones).toHaveLength(10);
     expect(phones.every((p) => p.startsWith('+86181'))).toBe(true);

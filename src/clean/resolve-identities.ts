@@ -15,7 +15,7 @@ import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/s
 import { citySpellings } from './golden/city-spelling.js';
 import { collectGarbage } from '../util/collect-garbage.js';
 import { BatchInsert } from '../store/batch-insert.js';
-import { PhoneRegionCounter } from './normalize/phone-regions.js';
+import { MIN_INTERNATIONAL, PhoneRegionCounter } from './normalize/phone-regions.js';
 import { normalizationIssues, type IssueReport, type SourceRegion } from './normalize/issues.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
@@ -56,11 +56,19 @@ function phoneRegions(db: Db, pipeline: Pipeline): { pipeline: Pipeline; regionO
   const notes: string[] = [];
   if (without.length > 0) {
     const counter = new PhoneRegionCounter();
-    const rows = db.prepare('SELECT source, phone FROM raw_customers WHERE phone IS NOT NULL AND source IN (SELECT value FROM json_each(?)) ORDER BY source, line').all(JSON.stringify(without)) as { source: string; phone: string }[];
+    const rows = db.prepare('SELECT source, phone FROM raw_customers WHERE phone IS NOT NULL ORDER BY source, line').all() as { source: string; phone: string }[];
     for (const r of rows) counter.add(r.source, r.phone);
-    for (const [source, r] of counter.regions()) {
-      inferred.set(source, r.region);
-      notes.push(`source ${source}: phones without a country code are read in ${r.region}, the region of ${r.inRegion} of the ${r.international} numbers it writes with one (no default_region)`);
+    const own = counter.regions();
+    const overall = counter.overall();
+    for (const source of without) {
+      const r = own.get(source);
+      if (r !== undefined) {
+        inferred.set(source, r.region);
+        notes.push(`source ${source}: phones without a country code are read in ${r.region}, the region of ${r.inRegion} of the ${r.international} numbers it writes with one (no default_region)`);
+      } else if (overall !== null && counter.international(source) < MIN_INTERNATIONAL) {
+        inferred.set(source, overall.region);
+        notes.push(`source ${source}: phones without a country code are read in ${overall.region}, the region of ${overall.inRegion} of the ${overall.international} numbers the customer sources write with one (no default_region)`);
+      }
     }
   }
   const declared = new Map(pipeline.sources.map((s) => [s.name, s.default_region]));

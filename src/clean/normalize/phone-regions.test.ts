@@ -18,4 +18,13 @@ describe('PhoneRegionCounter', () => {
     for (let i = 0; i < 5; i++) counter.add('mixed', `+44 20 7946 ${1000 + i}`);
     expect(counter.regions().size).toBe(0);
   });
+
+  it('should give the region of all sources together for a source that writes no country codes', () => {
+    const counter = new PhoneRegionCounter();
+    for (let i = 0; i < 6; i++) counter.add('shop', `+86 138 0000 ${1000 + i}`);
+    for (let i = 0; i < 6; i++) counter.add('loyalty', `1381234${String(i).padStart(4, '0')}`);
+    expect(counter.regions().has('loyalty')).toBe(false);
+    expect(counter.international('loyalty')).toBe(0);
+    expect(counter.overall()).toEqual({ region: 'CN', international: 6, inRegion: 6 });
+  });
 });

@@ -2,8 +2,9 @@
  * The region a source's phone numbers without a country code are read in, when the pipeline gives
  * no `default_region`: the region of the numbers the same source writes with a country code
  * ("+86 138…", "0086 …"), when one region clearly dominates them. A system that writes some
- * numbers as +86 writes its bare numbers in China too. Without such evidence bare numbers stay
- * unread (see normalizePhone), never guessed.
+ * numbers as +86 writes its bare numbers in China too. A source that writes (almost) none with a
+ * country code takes the region that dominates those of all customer sources together. Without
+ * such evidence bare numbers stay unread (see normalizePhone), never guessed.
  */
 import { normalizePhone, preCleanPhone } from './phone.js';
 
@@ -33,18 +34,40 @@ export class PhoneRegionCounter {
     bySource.set(country, (bySource.get(country) ?? 0) + 1);
   }
 
+  /** Numbers with a country code counted for a source. */
+  international(source: string): number {
+    let n = 0;
+    for (const c of this.#counts.get(source)?.values() ?? []) n += c;
+    return n;
+  }
+
   /** The dominant region of each source that has one. */
   regions(): Map<string, InferredRegion> {
     const out = new Map<string, InferredRegion>();
     for (const [source, counts] of this.#counts) {
-      let total = 0;
-      let best: [string, number] = ['', 0];
-      for (const [region, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        total += n;
-        if (n > best[1]) best = [region, n];
-      }
-      if (total >= MIN_INTERNATIONAL && best[1] >= MIN_REGION_SHARE * total) out.set(source, { region: best[0], international: total, inRegion: best[1] });
+      const r = dominant(counts);
+      if (r !== null) out.set(source, r);
     }
     return out;
   }
+
+  /**
+   * The dominant region over all sources counted: for a source that writes no numbers with a
+   * country code itself (a loyalty app storing "138…", beside a shop storing "+86 138…").
+   */
+  overall(): InferredRegion | null {
+    const all = new Map<string, number>();
+    for (const counts of this.#counts.values()) for (const [region, n] of counts) all.set(region, (all.get(region) ?? 0) + n);
+    return dominant(all);
+  }
+}
+
+function dominant(counts: ReadonlyMap<string, number>): InferredRegion | null {
+  let total = 0;
+  let best: [string, number] = ['', 0];
+  for (const [region, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    total += n;
+    if (n > best[1]) best = [region, n];
+  }
+  return total >= MIN_INTERNATIONAL && best[1] >= MIN_REGION_SHARE * total ? { region: best[0], international: total, inRegion: best[1] } : null;
 }
