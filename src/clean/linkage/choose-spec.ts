@@ -9,7 +9,7 @@ import type { CleanConfig } from '../clean-config.js';
 import type { ClusterOptions, LinkRecord, LinkageSpec } from '../identity/types.js';
 import type { CustomerRecord } from '../customer-record.js';
 import { contactsLinkageSpec, contactsLinkRecords } from './contacts-spec.js';
-import { addressLinkageSpec, addressLinkRecord } from './address-spec.js';
+import { addressLinkageSpec, addressLinkRecords } from './address-spec.js';
 
 export type ComparisonSet = 'contacts' | 'address';
 
@@ -46,7 +46,7 @@ export function chooseLinkage(pipeline: Pipeline, config: CleanConfig): LinkageC
   const { comparisons, reason } = chooseComparisonSet(pipeline, config.identity.comparisons);
   const options = { matchProbability: config.identity.match_probability, seed: config.identity.seed, mode: config.identity.mode };
   if (comparisons === 'address') {
-    return { comparisons, reason, spec: withGuards(addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: (records) => records.map(addressLinkRecord) };
+    return { comparisons, reason, spec: withGuards(addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: addressLinkRecords };
   }
   return { comparisons, reason, spec: withGuards(contactsLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: contactsLinkRecords };
 }
