@@ -22,7 +22,7 @@ export function fieldsByColumn(source: Pick<SourceConfig, 'columns' | 'customer_
   };
   for (const [field, spec] of Object.entries(source.columns)) add(field, typeof spec === 'string' ? spec : spec.column);
   for (const [name, spec] of Object.entries(source.attributes ?? {})) add(`attr.${name}`, spec.column);
-  if (typeof source.customer_source === 'object') add('customer_source', source.customer_source.column);
+  if (typeof source.customer_source === 'object' && source.customer_source.column !== undefined) add('customer_source', source.customer_source.column);
   return byColumn;
 }
 

@@ -80,7 +80,7 @@ function duplicateProblems(source: ResolvedSource, index: number, header: readon
   const wanted = new Map<string, (string | number)[]>();
   for (const [field, spec] of Object.entries(source.columns)) wanted.set(typeof spec === 'string' ? spec : spec.column, ['sources', index, 'columns', field]);
   for (const [name, spec] of Object.entries(source.attributes ?? {})) wanted.set(spec.column, ['sources', index, 'attributes', name, 'column']);
-  if (typeof source.customer_source === 'object') wanted.set(source.customer_source.column, ['sources', index, 'customer_source', 'column']);
+  if (typeof source.customer_source === 'object' && source.customer_source.column !== undefined) wanted.set(source.customer_source.column, ['sources', index, 'customer_source', 'column']);
   const problems: ConfigProblem[] = [];
   for (const [column, path] of wanted) {
     const at = names.flatMap((name, i) => (name === column ? [i + 1] : []));
