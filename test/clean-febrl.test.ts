@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(join(FEBRL, 'dataset3.csv')) || !existsSync(join(FEB
 
     const s3 = scoreFebrl(db3);
     expect(s3).toMatchObject({ mode: 'dedupe', comparisons: 'address', records: 5000, truePairs: 6538 });
-    expect(s3.f1).toBeGreaterThanOrEqual(0.993);
+    expect(s3.f1).toBeGreaterThanOrEqual(0.999); // measured 0.9996 (Splink 0.9929)
     expect(s3.precision).toBeGreaterThanOrEqual(0.999);
     // Blocking keeps the comparisons near the true pairs, far from the 12.5 million of all pairs.
     expect(s3.comparedPairs).toBeLessThan(20_000);

@@ -31,7 +31,21 @@ function problemsOf(pipeline: Pipeline): { path: string; message: string; fix?: 
 describe('clean.identity', () => {
   it('defaults to link_and_dedupe with the comparison set chosen from the mapped fields', () => {
     const config = cleanConfigOf(pipelineOf(SOURCE('crm', 'email: e')));
-    expect(config.identity).toEqual({ match_probability: 0.5, seed: 42, mode: 'link_and_dedupe', comparisons: 'auto' });
+    expect(config.identity).toEqual({
+      match_probability: 0.5,
+      seed: 42,
+      mode: 'link_and_dedupe',
+      comparisons: 'auto',
+      on_nothing_linked: 'warn',
+      guards: { shared_contact: 'auto', same_source: 'auto', chaining: true, ambiguous: true, whole_groups: true },
+    });
+  });
+
+  it('reads the guards and on_nothing_linked, and rejects what they do not take', () => {
+    const config = cleanConfigOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { on_nothing_linked: fail, guards: { shared_contact: false, same_source: true, chaining: false } }\n'));
+    expect(config.identity.on_nothing_linked).toBe('fail');
+    expect(config.identity.guards).toEqual({ shared_contact: false, same_source: true, chaining: false, ambiguous: true, whole_groups: true });
+    expect(() => cleanConfigOf(pipelineOf(SOURCE('crm', 'email: e'), 'clean:\n  identity: { guards: { shared_contacts: off } }\n'))).toThrow(/shared_contact/);
   });
 
   it('reads mode and comparisons', () => {

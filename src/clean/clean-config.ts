@@ -56,6 +56,25 @@ export const cleanSchema = z.strictObject({
        * phone, otherwise `contacts`.
        */
       comparisons: z.enum(IDENTITY_COMPARISONS).default('auto'),
+      /**
+       * When identity compares no pair of records, or links none, while there are two or more:
+       * `warn` (a note in the run summary and the log) or `fail` (the stage fails, exit 1).
+       */
+      on_nothing_linked: z.enum(['warn', 'fail']).default('warn'),
+      /**
+       * The over-merge guards (docs/clean.md). shared_contact: `auto` decides per e-mail and phone
+       * from the data whether a shared one is personal or a household's; same_source: `auto` is
+       * on when the data shows that a system seldom holds one person twice.
+       */
+      guards: z
+        .strictObject({
+          shared_contact: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+          same_source: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+          chaining: z.boolean().default(true),
+          ambiguous: z.boolean().default(true),
+          whole_groups: z.boolean().default(true),
+        })
+        .prefault({}),
     })
     .prefault({}),
   survivorship: z

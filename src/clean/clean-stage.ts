@@ -17,6 +17,9 @@ const CLEAN_STEPS = [
   ...['rules', 'clear', 'duplicates', 'missing_price', 'insert', 'status_issues', 'line_issues', 'price_outliers', 'totals'].map((step) => `orders ${step}`),
   'events',
 ];
+import { fieldIssueNote, mostlyFailedColumns } from './field-issue-notes.js';
+import { DataError } from '../util/errors.js';
+import type { IdentityStats } from './resolve-identities.js';
 
 /** Page cache of the clean stage's connection, in MiB. */
 const CLEAN_CACHE_MIB = 128;
@@ -95,6 +98,10 @@ async function cleanWithRules(
   const steps = context.progress.steps('clean', CLEAN_STEPS);
   const identity = resolveIdentities(db, pipeline, config, runId, (step) => steps.done(`identity ${step}`));
   logger.info(identity, `identity: ${identity.records} records → ${identity.customers} customers (${identity.candidatePairs} pairs compared)`);
+  const nothingLinked = nothingLinkedNote(identity);
+  if (nothingLinked !== null && config.identity.on_nothing_linked === 'fail') {
+    throw new DataError(`clean: ${nothingLinked} (clean.identity.on_nothing_linked: fail)`);
+  }
 
   // Time of each orders step, kept in the ledger (stage_runs.details.orders.timingsMs).
   const orderTimings: Record<string, number> = {};
@@ -139,5 +146,24 @@ async function cleanWithRules(
   const issues = (db.prepare(`SELECT COUNT(*) AS n FROM data_issues WHERE stage = 'clean'`).get() as { n: number }).n;
   const rowsIn = identity.records + orders.linesIn + events.linesIn;
   const rowsOut = identity.customers + orders.linesOut + events.linesOut;
-  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, details: { identity, attributes, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+  const notes = [...(nothingLinked === null ? [] : [nothingLinked]), ...identity.notes, ...mostlyFailedColumns(db).map(fieldIssueNote)];
+  return { rowsIn, rowsOut, rejects: issues, dataIssues: issues, notes, details: { identity, attributes, orders: { ...orders, timingsMs: orderTimings }, events: { ...events, timingsMs: { total: eventsMs } } } };
+}
+
+/**
+ * Identity that compared no pair, or linked none, while there were records to compare: every
+ * record became its own customer. Often right for a file without duplicates, but just as often a
+ * mapping that leaves nothing to compare (phones that did not normalise, no name mapped).
+ */
+export function nothingLinkedNote(identity: Pick<IdentityStats, 'records' | 'candidatePairs' | 'linkedPairs' | 'phones'>): string | null {
+  if (identity.records < 2) return null;
+  const lostPhones = Object.entries(identity.phones).filter(([, p]) => p.invalid > 0).map(([s, p]) => `${p.invalid} phones of ${s}`);
+  const hint = `check the column mapping (names, e-mail, phone, birth date, address)${lostPhones.length > 0 ? ` and the values that did not normalise (${lostPhones.join(', ')}; see data_issues)` : ''}`;
+  if (identity.candidatePairs === 0) {
+    return `identity compared no pair of the ${identity.records} customer records (no two share a name, e-mail, phone, birth date or address key), so each record is its own customer: ${hint}`;
+  }
+  if (identity.linkedPairs === 0) {
+    return `identity linked none of the ${identity.candidatePairs} pairs it compared, so each of the ${identity.records} customer records is its own customer: if the data holds duplicates, ${hint}`;
+  }
+  return null;
 }

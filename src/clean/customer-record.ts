@@ -6,6 +6,7 @@ import { emailMatchKey, normalizeEmail } from './normalize/email.js';
 import { normalizePhone } from './normalize/phone.js';
 import { nameMatchKeys, parseName } from './normalize/name.js';
 import { foldForMatch } from './normalize/fold.js';
+import { organizationKeys } from './normalize/organization.js';
 import { addressLineKey, addressTokens, compactKey, regionKey, streetNumberKey } from './normalize/address.js';
 
 export interface RawCustomerRow {
@@ -15,6 +16,8 @@ export interface RawCustomerRow {
   full_name: string | null;
   first_name: string | null;
   last_name: string | null;
+  /** Absent in databases collected before the field existed. */
+  organization_name?: string | null;
   email: string | null;
   phone: string | null;
   birth_date: string | null;
@@ -45,6 +48,8 @@ export interface CustomerRecord {
   readonly familyName: string | null;
   readonly displayName: string | null;
   readonly nameOriginal: string | null;
+  /** An organisation's name as written (customers that are companies, shops or sites). */
+  readonly organizationName: string | null;
   readonly email: string | null;
   readonly phone: string | null;
   readonly birthDate: string | null;
@@ -83,6 +88,9 @@ export interface CustomerRecord {
   readonly stateKey: string | null;
   /** Letters and digits of the national id, lower-case. */
   readonly nationalIdKey: string | null;
+  /** Organisation name keys (src/clean/normalize/organization.ts): words in order, and sorted. */
+  readonly organizationKey: string | null;
+  readonly organizationWords: readonly string[];
   /** Problems met while normalising (kept for data_issues). */
   readonly issues: readonly { field: string; code: string; value: string }[];
 }
@@ -95,6 +103,9 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
   const hasName = row.full_name !== null || row.first_name !== null || row.last_name !== null;
   const name = hasName ? parseName({ full: row.full_name, first: row.first_name, last: row.last_name }) : null;
   const keys = name ? nameMatchKeys(name) : null;
+  const organizationName = trimmed(row.organization_name);
+  const organization = organizationKeys(organizationName);
+  const personName = orNull(name ? [name.given, name.family].filter((p) => p !== '').join(' ') : null);
 
   const email = normalizeEmail(row.email);
   if (email.issue && row.email !== null) issues.push({ field: 'email', code: email.issue, value: row.email });
@@ -108,8 +119,10 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     line: row.line,
     givenName: orNull(name?.given),
     familyName: orNull(name?.family),
-    displayName: orNull(name ? [name.given, name.family].filter((p) => p !== '').join(' ') : null),
+    // An organisation's golden display name is its own name when no person's name is given.
+    displayName: personName ?? organizationName,
     nameOriginal: orNull(name?.original),
+    organizationName,
     email: email.email,
     phone: phone.e164,
     birthDate: row.birth_date,
@@ -142,6 +155,8 @@ export function normalizeCustomer(row: RawCustomerRow, defaultRegion: string | u
     postcodeKey: compactKey(row.postcode),
     stateKey: regionKey(row.state),
     nationalIdKey: compactKey(row.national_id),
+    organizationKey: organization?.key ?? null,
+    organizationWords: organization?.words ?? [],
     issues,
   };
 }

@@ -15,6 +15,8 @@ import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/s
 import { citySpellings } from './golden/city-spelling.js';
 import { collectGarbage } from '../util/collect-garbage.js';
 import { BatchInsert } from '../store/batch-insert.js';
+import { MIN_INTERNATIONAL, PhoneRegionCounter } from './normalize/phone-regions.js';
+import { normalizationIssues, type IssueReport, type SourceRegion } from './normalize/issues.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
 export interface IdentityStats {
@@ -27,6 +29,8 @@ export interface IdentityStats {
   candidatePairs: number;
   /** What the cluster guards refused: merges of disagreeing same-source records (b), weak chains (c), ambiguous records left alone (d), groups that disagree as wholes (e). */
   guarded: { sameSource: number; weakLink: number; ambiguousRecords: number; wholeGroups: number };
+  /** Guard (a) per contact: how often records sharing it disagree on a name or birth date, and whether it is guarded. */
+  sharedContacts: { comparison: string; sharedPairs: number; disagreeingPairs: number; expectedIfPersonal: number; personalShare: number; guarded: boolean }[];
   /** The estimated priors: probability that two records of different sources, or of one source, are one person. */
   priors: { acrossSources: number; withinSource: number };
   linkedPairs: number;
@@ -36,6 +40,46 @@ export interface IdentityStats {
   recordsKeptId: number;
   changes: Record<string, number>;
   timingsMs: Record<string, number>;
+  /** Per source: phones written and how many could not be read, and the region they were read in. */
+  phones: IssueReport['phones'];
+  /** What a person must know (StageOutcome notes): a source whose phones mostly fail, a region inferred. */
+  notes: string[];
+}
+
+/**
+ * Sources without default_region read their phones without a country code in the region of the
+ * numbers they write with one (normalize/phone-regions.ts), when one region dominates.
+ */
+function phoneRegions(db: Db, pipeline: Pipeline): { pipeline: Pipeline; regionOf: (source: string) => SourceRegion; notes: string[] } {
+  const without = pipeline.sources.filter((s) => s.kind === 'customers' && s.default_region === undefined).map((s) => s.name);
+  const inferred = new Map<string, string>();
+  const notes: string[] = [];
+  if (without.length > 0) {
+    const counter = new PhoneRegionCounter();
+    const rows = db.prepare('SELECT source, phone FROM raw_customers WHERE phone IS NOT NULL ORDER BY source, line').all() as { source: string; phone: string }[];
+    for (const r of rows) counter.add(r.source, r.phone);
+    const own = counter.regions();
+    const overall = counter.overall();
+    for (const source of without) {
+      const r = own.get(source);
+      if (r !== undefined) {
+        inferred.set(source, r.region);
+        notes.push(`source ${source}: phones without a country code are read in ${r.region}, the region of ${r.inRegion} of the ${r.international} numbers it writes with one (no default_region)`);
+      } else if (overall !== null && counter.international(source) < MIN_INTERNATIONAL) {
+        inferred.set(source, overall.region);
+        notes.push(`source ${source}: phones without a country code are read in ${overall.region}, the region of ${overall.inRegion} of the ${overall.international} numbers the customer sources write with one (no default_region)`);
+      }
+    }
+  }
+  const declared = new Map(pipeline.sources.map((s) => [s.name, s.default_region]));
+  const regionOf = (source: string): SourceRegion => {
+    const d = declared.get(source);
+    if (d !== undefined) return { region: d, from: 'default_region' };
+    const i = inferred.get(source);
+    return i === undefined ? { region: undefined, from: 'none' } : { region: i, from: 'inferred' };
+  };
+  const withRegions = inferred.size === 0 ? pipeline : { ...pipeline, sources: pipeline.sources.map((s) => (inferred.has(s.name) ? { ...s, default_region: inferred.get(s.name)! } : s)) };
+  return { pipeline: withRegions, regionOf, notes };
 }
 
 /** Near misses are kept too, so a reviewer can see what almost linked. */
@@ -85,7 +129,7 @@ export function referencesOnlyCustomerSources(pipeline: Pipeline): boolean {
     if (!('customer_ref' in s.columns)) return true; // no references at all: every line is anonymous
     const ref = s.customer_source;
     if (ref === undefined) return false;
-    const names = typeof ref === 'string' ? [ref] : Object.values(ref.values);
+    const names = typeof ref === 'string' ? [ref] : ref.patterns !== undefined ? ref.patterns.map((p) => p.source) : Object.values(ref.values ?? {});
     return names.every((name) => customerSources.has(name));
   });
 }
@@ -152,9 +196,16 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
   const previous = db.prepare('SELECT source, source_id AS sourceId, customer_id AS customerId FROM identity_map ORDER BY source, source_id').all() as PreviousAssignment[];
   for (const table of ['identity_map', 'customers', 'customer_provenance', 'match_pairs']) db.exec(`DELETE FROM ${table}`);
 
-  const { records, duplicates } = readRecords(db, pipeline);
+  const regions = phoneRegions(db, pipeline);
+  const { records, duplicates } = readRecords(db, regions.pipeline);
   if (duplicates > 0) writeDuplicateSourceIdIssues(db);
   records.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.line - b.line));
+  // Values that did not normalise: a data_issues row each, and a note where most phones of a source fail.
+  const phonesGiven = new Map<string, number>();
+  for (const r of records) if (r.phone !== null || r.issues.some((i) => i.field === 'phone')) phonesGiven.set(r.source, (phonesGiven.get(r.source) ?? 0) + 1);
+  const issueReport = normalizationIssues(records, phonesGiven, regions.regionOf);
+  const insertIssue = db.prepare(`INSERT OR IGNORE INTO data_issues (stage, source, line, code, detail) VALUES ('clean', ?, ?, ?, ?)`);
+  for (const row of issueReport.rows) insertIssue.run(row.source, row.line, row.code, row.detail);
   lap('read');
   const choice = chooseLinkage(pipeline, config);
   const linkRecordsIn = choice.toLinkRecords(records);
@@ -264,6 +315,7 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
       ambiguousRecords: linkage.clusters.ambiguousRecords ?? 0,
       wholeGroups: linkage.clusters.rejectedProfile,
     },
+    sharedContacts: [...linkage.sharedContacts],
     priors: { acrossSources: linkage.model.prior, withinSource: linkage.model.priorWithinSource ?? linkage.model.prior },
     linkedPairs,
     customers: members.length + idOnly.length,
@@ -271,6 +323,8 @@ export function resolveIdentities(db: Db, pipeline: Pipeline, config: CleanConfi
     recordsSeenBefore: ids.recordsSeenBefore,
     recordsKeptId: ids.recordsKept,
     changes: changeCounts,
+    phones: issueReport.phones,
+    notes: [...regions.notes, ...issueReport.notes],
     timingsMs: { ...timings, ...Object.fromEntries(Object.entries(linkage.timings).map(([k, v]) => [`link_${k}`, Math.round(v)])) },
   };
 }

@@ -12,7 +12,8 @@ import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { SOURCE_KINDS } from '../config/canonical-fields.js';
 import { rawTableName } from '../store/raw-tables.js';
 import { sha256OfFile } from './open-source-stream.js';
-import { loadSources, preflightSources, type SourceDone, type SourceLoadStats } from './load-source.js';
+import { loadSources, type SourceDone, type SourceLoadStats } from './load-source.js';
+import { preflightSources } from './preflight.js';
 import { tuningFrom } from './schedule.js';
 
 export const collectStage: Stage = {
@@ -61,6 +62,8 @@ export const collectStage: Stage = {
     let rowsIn = 0;
     let rowsOut = 0;
     let rejects = 0;
+    let fieldIssues = 0;
+    const notes: string[] = [];
     for (const [index, source] of pipeline.sources.entries()) {
       const stats = perSourceStats[index]!;
       recordSourceFile(context, source, stats, context.inputHashes[source.name] ?? '');
@@ -68,8 +71,10 @@ export const collectStage: Stage = {
       rowsIn += stats.rowsRead;
       rowsOut += stats.rowsLoaded;
       rejects += stats.rowsRejected;
+      fieldIssues += stats.fieldIssues;
+      notes.push(...sourceNotes(source, stats));
     }
-    return { rowsIn, rowsOut, rejects, fieldIssues: perSourceStats.reduce((n, stats) => n + stats.fieldIssues, 0), details: { sources: perSource } };
+    return { rowsIn, rowsOut, rejects, fieldIssues, notes, details: { sources: perSource } };
   },
 };
 
@@ -86,7 +91,6 @@ function logSource(context: StageContext, done: SourceDone): void {
       fieldIssues: stats.fieldIssues,
       anonymous: stats.anonymousRows,
       rowsPerSecond: Math.round(stats.rowsRead / Math.max(done.seconds, 1e-3)),
-      reader: done.reader,
     },
     `collect ${source.name}: ${stats.rowsLoaded} rows loaded, ${stats.rowsRejected} rejected, ${stats.fieldIssues} field issues`,
   );
@@ -95,8 +99,8 @@ function logSource(context: StageContext, done: SourceDone): void {
 function recordSourceFile(context: StageContext, source: ResolvedSource, stats: SourceLoadStats, sha: string): void {
   context.db
     .prepare(
-      `INSERT INTO source_files (source, kind, file, sha256, bytes, encoding, gzip, rows_read, rows_loaded, rows_rejected, field_issues, empty_lines, anonymous_rows)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO source_files (source, kind, file, sha256, bytes, encoding, gzip, rows_read, rows_loaded, rows_rejected, field_issues, empty_lines, anonymous_rows, nul_bytes, invalid_byte_rows)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       source.name,
@@ -112,5 +116,23 @@ function recordSourceFile(context: StageContext, source: ResolvedSource, stats: 
       stats.fieldIssues,
       stats.emptyLines,
       stats.anonymousRows,
+      stats.nulBytes,
+      stats.invalidByteRows,
     );
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What a person must know about one source's reading: lines the CSV reader could not read, bytes that were not text, no data. */
+export function sourceNotes(source: Pick<ResolvedSource, 'name' | 'encoding'>, stats: SourceLoadStats): string[] {
+  const notes: string[] = [];
+  if (stats.rowsRead === 0) notes.push(`${source.name}: the file has a header and no data rows`);
+  const bad = Object.entries(stats.badLines).sort(([a], [b]) => a.localeCompare(b));
+  if (bad.length > 0) {
+    const total = bad.reduce((sum, [, n]) => sum + n, 0);
+    notes.push(`${source.name}: ${plural(total, 'line')} could not be read as CSV (rejects ${bad.map(([code, n]) => `${code} ${n}`).join(', ')})`);
+  }
+  if (stats.invalidByteRows > 0) notes.push(`${source.name}: ${plural(stats.invalidByteRows, 'row')} with bytes that are not valid ${source.encoding} (field_issues invalid_bytes); check the source's encoding`);
+  if (stats.nulBytes > 0) notes.push(`${source.name}: ${plural(stats.nulBytes, 'NUL byte')} removed from values (field_issues nul_bytes)`);
+  return notes;
 }

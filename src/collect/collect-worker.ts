@@ -25,10 +25,9 @@ async function read(request: ReadRequest): Promise<void> {
   window = request.window;
   resume = undefined;
   try {
-    const { stats, reader } = await readSourceBatches(request.source, request.baseCurrency, {
+    const { stats } = await readSourceBatches(request.source, request.baseCurrency, {
       batchRecords: request.batchRecords,
       rowsPerChunk: request.rowsPerChunk,
-      fastCsv: request.fastCsv,
       onBatch(batch) {
         inFlight++;
         post({ type: 'batch', id: request.id, batch });
@@ -40,7 +39,7 @@ async function read(request: ReadRequest): Promise<void> {
         },
       },
     });
-    post({ type: 'done', id: request.id, stats, reader });
+    post({ type: 'done', id: request.id, stats });
   } catch (error) {
     post({ type: 'failed', id: request.id, error: serializeError(error) });
   }

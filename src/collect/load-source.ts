@@ -6,74 +6,22 @@
  * Rows of different sources arrive interleaved; every table collect writes is keyed by
  * (source, line), so the order of the inserts never shows in the tables.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { compiledWorkerUrl } from '../util/worker-url.js';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
-import { ConfigError, type ConfigProblem } from '../config/errors.js';
-import { sourceFileError } from '../util/environment-errors.js';
 import type { Db } from '../store/database.js';
 import type { Progress } from '../cli/progress.js';
 import type { SourceLoadStats } from './load-stats.js';
-import { estimatedDataBytes, openSource } from './open-source-stream.js';
-import { readCsvSource, type CsvReader } from './read-csv.js';
+import { estimatedDataBytes } from './open-source-stream.js';
 import { insertRowsSql } from './insert-sql.js';
-import { headerProblems, rowLayout, type ColumnSource } from './row-mapper.js';
+import { rowLayout, type ColumnSource } from './row-mapper.js';
 import { largestFirst, type CollectTuning } from './schedule.js';
 import { readSourceBatches, type SourceBatch } from './source-reader.js';
 import { deserializeError, type FromWorker, type ReadRequest, type ToWorker } from './worker-protocol.js';
 
 export type { SourceLoadStats } from './load-stats.js';
-
-/** Reads just the header record of a source (for preflight and validate). */
-export async function readHeader(source: ResolvedSource): Promise<string[]> {
-  let header: string[] | undefined;
-  const stop = new Error('header read');
-  try {
-    await readCsvSource(
-      async () => (await openSource(source.absolutePath, source.encoding, { chunkBytes: 1 << 16 })).stream,
-      source,
-      {
-        onRecord(record) {
-          header = record;
-          throw stop;
-        },
-        onBadRecord() {},
-      },
-    );
-  } catch (error) {
-    if (error !== stop) throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
-  }
-  return header ?? [];
-}
-
-/** Every source file exists and has every mapped column: checked before anything is written. */
-export async function preflightSources(pipeline: Pipeline): Promise<void> {
-  const problems: ConfigProblem[] = [];
-  for (const [index, source] of pipeline.sources.entries()) {
-    if (!existsSync(source.absolutePath)) {
-      problems.push({
-        path: ['sources', index, 'path'],
-        message: `the file ${source.absolutePath} does not exist`,
-        fix: 'paths are relative to the pipeline file; check the path and that the data is in place',
-      });
-      continue;
-    }
-    if (!statSync(source.absolutePath).isFile()) {
-      const kind = statSync(source.absolutePath).isDirectory() ? 'a folder' : 'not a regular file';
-      problems.push({ path: ['sources', index, 'path'], message: `${source.absolutePath} is ${kind}`, fix: 'point the path at the CSV file itself' });
-      continue;
-    }
-    const header = await readHeader(source);
-    if (header.length === 0) {
-      problems.push({ path: ['sources', index, 'path'], message: `${source.path} is empty: no header line`, fix: 'point the source at a CSV file with a header line' });
-      continue;
-    }
-    problems.push(...headerProblems(source, index, header));
-  }
-  if (problems.length > 0) throw new ConfigError(pipeline.file, problems);
-}
 
 /**
  * Writes one source's batches. Loaded rows go through multi-row INSERTs of a whole chunk (one
@@ -122,8 +70,6 @@ export class SourceWriter {
 export interface SourceDone {
   readonly index: number;
   readonly stats: SourceLoadStats;
-  /** 'csv-parse' when the fast scanner gave up on this file (or was turned off). */
-  readonly reader: CsvReader;
   /** From the start of reading the source to its last row inserted. */
   readonly seconds: number;
 }
@@ -174,15 +120,14 @@ async function loadOnThisThread(
   fileBytes: readonly number[],
 ): Promise<SourceLoadStats[]> {
   const results: SourceLoadStats[] = [];
-  const { batchRecords, rowsPerChunk, fastCsv } = options.tuning;
+  const { batchRecords, rowsPerChunk } = options.tuning;
   for (const index of order) {
     const source = pipeline.sources[index]!;
     const writer = writers[index]!;
     const started = performance.now();
-    const { stats, reader } = await readSourceBatches(source, pipeline.config.base_currency, {
+    const { stats } = await readSourceBatches(source, pipeline.config.base_currency, {
       batchRecords,
       rowsPerChunk,
-      fastCsv,
       onBatch(batch) {
         writer.write(batch);
         advance(index, batch.bytesRead, batch.rowsRead);
@@ -190,7 +135,7 @@ async function loadOnThisThread(
     });
     advance(index, fileBytes[index]!, stats.rowsRead);
     results[index] = stats;
-    options.onSourceDone?.({ index, stats, reader, seconds: (performance.now() - started) / 1000 });
+    options.onSourceDone?.({ index, stats, seconds: (performance.now() - started) / 1000 });
   }
   return results;
 }
@@ -236,7 +181,6 @@ function loadWithWorkers(
         batchRecords: tuning.batchRecords,
         rowsPerChunk: tuning.rowsPerChunk,
         window: tuning.window,
-        fastCsv: tuning.fastCsv,
       };
       worker.postMessage(request satisfies ToWorker);
     };
@@ -253,7 +197,7 @@ function loadWithWorkers(
           const index = message.id;
           results[index] = message.stats;
           advance(index, fileBytes[index]!, message.stats.rowsRead);
-          options.onSourceDone?.({ index, stats: message.stats, reader: message.reader, seconds: (performance.now() - started[index]!) / 1000 });
+          options.onSourceDone?.({ index, stats: message.stats, seconds: (performance.now() - started[index]!) / 1000 });
           remaining--;
           if (remaining === 0) {
             settled = true;

@@ -102,7 +102,7 @@ export function headerProblems(source: SourceConfig, sourceIndex: number, header
   const problems: ConfigProblem[] = [];
   const names = header.map((h) => h.trim());
   const wanted: [string[], string][] = Object.entries(source.columns).map(([field, spec]) => [['sources', String(sourceIndex), 'columns', field], options(spec).column]);
-  if (typeof source.customer_source === 'object') wanted.push([['sources', String(sourceIndex), 'customer_source', 'column'], source.customer_source.column]);
+  if (typeof source.customer_source === 'object' && source.customer_source.column !== undefined) wanted.push([['sources', String(sourceIndex), 'customer_source', 'column'], source.customer_source.column]);
   for (const [name, spec] of Object.entries(source.attributes ?? {})) wanted.push([['sources', String(sourceIndex), 'attributes', name, 'column'], spec.column]);
   for (const [path, column] of wanted) {
     if (names.includes(column)) continue;
@@ -138,10 +138,18 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
   const layout = rowLayout(source, baseCurrency);
   const defaultCurrency = source.currency ?? baseCurrency;
   const customerSource = source.customer_source;
-  const customerSourceIndex = typeof customerSource === 'object' ? names.indexOf(customerSource.column) : -1;
+  const byColumn = typeof customerSource === 'object' && customerSource.column !== undefined && customerSource.values !== undefined ? { column: customerSource.column, values: customerSource.values } : undefined;
+  const customerSourceIndex = byColumn !== undefined ? names.indexOf(byColumn.column) : -1;
   /** Only orders and events carry customer_source (rowLayout agrees). */
-  const customerSourceValues = hasCustomerRef(kind) && typeof customerSource === 'object' ? new Map(Object.entries(customerSource.values)) : undefined;
-  const shift = customerSourceValues !== undefined ? 1 : 0;
+  const customerSourceValues = hasCustomerRef(kind) && byColumn !== undefined ? new Map(Object.entries(byColumn.values)) : undefined;
+  /** customer_source by the reference's own pattern: the first that matches names the source. */
+  const patterns =
+    hasCustomerRef(kind) && typeof customerSource === 'object' && customerSource.patterns !== undefined
+      ? customerSource.patterns.map((p) => ({ regex: new RegExp(p.match, 'u'), source: p.source }))
+      : undefined;
+  const refColumn = typeof source.columns['customer_ref'] === 'undefined' ? undefined : options(source.columns['customer_ref']).column;
+  const refIndex = refColumn === undefined ? -1 : names.indexOf(refColumn);
+  const shift = customerSourceValues !== undefined || patterns !== undefined ? 1 : 0;
   const width = fields.length + shift;
   const currencyAt = fields.findIndex((f) => f.field.name === 'currency');
   const refAt = fields.findIndex((f) => f.field.name === 'customer_ref');
@@ -149,18 +157,33 @@ export function compileRowMapper(source: SourceConfig, header: readonly string[]
   const alwaysAnonymous = refAt < 0 && CANONICAL_FIELDS[kind].some((f) => f.name === 'customer_ref');
 
   function mapInto(record: readonly string[], out: StoredValue[], offset: number, issues: FieldIssue[], attributeOut?: StoredValue[]): RowReject | undefined {
-    if (customerSourceValues !== undefined && typeof customerSource === 'object') {
+    if (customerSourceValues !== undefined && byColumn !== undefined) {
       const raw = (record[customerSourceIndex] ?? '').trim();
       const mapped = customerSourceValues.get(raw);
       if (mapped === undefined) {
         return {
-          column: customerSource.column,
+          column: byColumn.column,
           code: raw === '' ? 'missing_customer_source' : 'unknown_customer_source',
           message:
             raw === ''
-              ? `${customerSource.column} is empty: cannot tell which customer system the reference belongs to`
-              : `${customerSource.column} "${clip(raw)}" is not one of ${Object.keys(customerSource.values).join(', ')} (add it to customer_source.values)`,
+              ? `${byColumn.column} is empty: cannot tell which customer system the reference belongs to`
+              : `${byColumn.column} "${clip(raw)}" is not one of ${Object.keys(byColumn.values).join(', ')} (add it to customer_source.values)`,
         };
+      }
+      out[offset] = mapped;
+    } else if (patterns !== undefined) {
+      // An empty reference is an anonymous row: it belongs to no source.
+      const ref = (record[refIndex] ?? '').trim();
+      let mapped: string | null = null;
+      if (ref !== '') {
+        mapped = patterns.find((p) => p.regex.test(ref))?.source ?? null;
+        if (mapped === null) {
+          return {
+            column: refColumn!,
+            code: 'unknown_customer_source',
+            message: `${refColumn} "${clip(ref)}" matches none of customer_source.patterns (${patterns.map((p) => p.regex.source).join(', ')}): add a pattern for it`,
+          };
+        }
       }
       out[offset] = mapped;
     }

@@ -25,11 +25,11 @@ describe('tuningFrom', () => {
 
   it('takes overrides from the environment, bounded, and ignores junk', () => {
     const tuning = tuningFrom(
-      { PERSONA_COLLECT_WORKERS: '3', PERSONA_COLLECT_BATCH: '512', PERSONA_COLLECT_CHUNK: '9999', PERSONA_COLLECT_WINDOW: 'x', PERSONA_COLLECT_PARSER: 'csv-parse' },
+      { PERSONA_COLLECT_WORKERS: '3', PERSONA_COLLECT_BATCH: '512', PERSONA_COLLECT_CHUNK: '9999', PERSONA_COLLECT_WINDOW: 'x' },
       2,
       6,
     );
-    expect(tuning).toMatchObject({ workers: 3, batchRecords: 512, rowsPerChunk: 256, window: DEFAULT_TUNING.window, fastCsv: false });
+    expect(tuning).toMatchObject({ workers: 3, batchRecords: 512, rowsPerChunk: 256, window: DEFAULT_TUNING.window });
     expect(tuningFrom({ PERSONA_COLLECT_WORKERS: '4' }, 2, 2).workers).toBe(2);
     expect(tuningFrom({ PERSONA_COLLECT_WORKERS: '0' }, 2, 2).workers).toBe(0);
   });

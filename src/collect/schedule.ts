@@ -34,8 +34,6 @@ export interface CollectTuning {
   readonly cacheMiB: number;
   /** Young-generation limit of each reader thread's heap (MiB); 0 leaves V8's default. */
   readonly workerYoungMiB: number;
-  /** Read with the fast CSV scanner (falling back to csv-parse); false: csv-parse only. */
-  readonly fastCsv: boolean;
 }
 
 /**
@@ -43,7 +41,7 @@ export interface CollectTuning {
  * so one core reads while the other inserts; a second reader would only wait for the one inserter
  * and add ~30 MB. A 16 MiB page cache is as fast as 64 for appends and keeps RSS ~50 MB lower.
  */
-export const DEFAULT_TUNING: CollectTuning = Object.freeze({ workers: 1, batchRecords: 2048, rowsPerChunk: 32, window: 4, cacheMiB: 16, workerYoungMiB: 16, fastCsv: true });
+export const DEFAULT_TUNING: CollectTuning = Object.freeze({ workers: 1, batchRecords: 2048, rowsPerChunk: 32, window: 4, cacheMiB: 16, workerYoungMiB: 16 });
 
 function intFrom(value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || !/^\d+$/.test(value.trim())) return fallback;
@@ -52,7 +50,7 @@ function intFrom(value: string | undefined, fallback: number, min: number, max: 
 
 /**
  * Tuning from the environment (PERSONA_COLLECT_WORKERS, _BATCH, _CHUNK, _WINDOW, _CACHE_MIB,
- * _WORKER_YOUNG_MIB; PERSONA_COLLECT_PARSER=csv-parse turns the fast scanner off), for benchmarks
+ * _WORKER_YOUNG_MIB), for benchmarks
  * and for machines where the defaults do not fit. No reader thread on a single core (the
  * structured clone would be pure overhead there); never more threads than sources.
  */
@@ -66,6 +64,5 @@ export function tuningFrom(env: Readonly<Record<string, string | undefined>>, co
     window: intFrom(env['PERSONA_COLLECT_WINDOW'], DEFAULT_TUNING.window, 1, 1024),
     cacheMiB: intFrom(env['PERSONA_COLLECT_CACHE_MIB'], DEFAULT_TUNING.cacheMiB, 1, 4096),
     workerYoungMiB: intFrom(env['PERSONA_COLLECT_WORKER_YOUNG_MIB'], DEFAULT_TUNING.workerYoungMiB, 0, 1024),
-    fastCsv: env['PERSONA_COLLECT_PARSER'] !== 'csv-parse',
   };
 }

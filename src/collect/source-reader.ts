@@ -6,9 +6,12 @@
  * values) is decided here.
  */
 import type { ResolvedSource } from '../config/load.js';
-import type { SourceLoadStats } from './load-stats.js';
-import { openSource, type OpenedSource } from './open-source-stream.js';
-import { readCsvSource, type CsvFlow, type CsvReader } from './read-csv.js';
+import { DataError } from '../util/errors.js';
+import { fieldsByColumn, inspectRecord, mergeIssues } from './byte-issues.js';
+import { canonicalEncoding, likelyEncoding, MIN_UTF8_EVIDENCE } from './encoding-sniff.js';
+import { emptyLoadStats, type SourceLoadStats } from './load-stats.js';
+import { openSource, readError, readSample, type OpenedSource } from './open-source-stream.js';
+import { readCsvSource, type CsvFlow } from './read-csv.js';
 import { compileRowMapper, type FieldIssue, type RowMapper } from './row-mapper.js';
 import type { StoredValue } from './value-parsers.js';
 import { sourceFileError } from '../util/environment-errors.js';
@@ -43,8 +46,8 @@ export interface ReadOptions {
   readonly onBatch: (batch: SourceBatch) => void;
   /** Lets the receiver hold reading while it catches up (bounded memory). */
   readonly flow?: CsvFlow;
-  /** Try the fast CSV scanner before csv-parse (default true). */
-  readonly fastCsv?: boolean;
+  /** Longest record read (default MAX_RECORD_CHARS; tests set a small one). */
+  readonly maxRecordChars?: number;
 }
 
 /** Values per row in a chunk: the line and the canonical values. */
@@ -54,7 +57,19 @@ export function rowStride(mapper: Pick<RowMapper, 'width'>): number {
 
 export interface SourceRead {
   readonly stats: SourceLoadStats;
-  readonly reader: CsvReader;
+}
+
+/** Strips NULs from header names (counted): a stray NUL would hide a column from the mapping. */
+export function cleanHeader(record: string[]): number {
+  let removed = 0;
+  for (let i = 0; i < record.length; i++) {
+    const name = record[i]!;
+    if (name.indexOf('\u0000') === -1) continue;
+    const clean = name.replaceAll('\u0000', '');
+    removed += name.length - clean.length;
+    record[i] = clean;
+  }
+  return removed;
 }
 
 export async function readSourceBatches(source: ResolvedSource, baseCurrency: string, options: ReadOptions): Promise<SourceRead> {
@@ -64,9 +79,13 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
     opened = await openSource(source.absolutePath, source.encoding);
     return opened.stream;
   };
-  const stats: SourceLoadStats = { rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, fieldIssues: 0, anonymousRows: 0, emptyLines: 0, gzip: false };
+  const stats: SourceLoadStats = emptyLoadStats();
+  const encoding = canonicalEncoding(source.encoding);
   const { batchRecords, rowsPerChunk, onBatch } = options;
   let mapper: RowMapper | undefined;
+  let header: string[] = [];
+  let fieldsOfColumn: string[][] = [];
+  const byteIssues: FieldIssue[] = [];
   let width = 0;
   let stride = 0;
   let chunks: StoredValue[][] = [];
@@ -78,7 +97,6 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
   const attributePairs: StoredValue[] = [];
   const fieldIssues: FieldIssue[] = [];
   let records = 0;
-  let reader: CsvReader = 'fast';
 
   const flush = (): void => {
     if (inChunk > 0) {
@@ -102,17 +120,27 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
   try {
     const csv = await readCsvSource(
       open,
-      source,
+      { ...source, ...(options.maxRecordChars === undefined ? {} : { maxRecordChars: options.maxRecordChars }) },
       {
-        onRecord(record, line) {
+        onRecord(record, line, suspect) {
           if (mapper === undefined) {
+            if (suspect) stats.nulBytes += cleanHeader(record);
+            header = record;
             mapper = compileRowMapper(source, record, baseCurrency);
+            fieldsOfColumn = fieldsByColumn(source, record);
             width = record.length;
             stride = rowStride(mapper);
             return;
           }
           stats.rowsRead++;
+          if (suspect) {
+            const found = inspectRecord(record, header, fieldsOfColumn, encoding, byteIssues);
+            stats.nulBytes += found.nulBytes;
+            if (found.invalid) stats.invalidByteRows++;
+            if (found.invalid || found.nulBytes > 0) stats.rowsWithBadBytes++;
+          }
           if (record.length !== width) {
+            byteIssues.length = 0;
             stats.rowsRejected++;
             rejects.push([line, null, 'wrong_field_count', `expected ${width} fields like the header, found ${record.length}`, JSON.stringify(record)]);
             counted();
@@ -123,6 +151,7 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
           chunk[at] = line;
           const reject = mapper.mapInto(record, chunk, at + 1, fieldIssues, attributePairs);
           if (reject !== undefined) {
+            byteIssues.length = 0;
             chunk.length = at;
             attributePairs.length = 0;
             stats.rowsRejected++;
@@ -137,6 +166,10 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
             attributePairs.length = 0;
           }
           if (mapper.isAnonymous(chunk, at + 1)) stats.anonymousRows++;
+          if (byteIssues.length > 0) {
+            mergeIssues(byteIssues, fieldIssues);
+            byteIssues.length = 0;
+          }
           if (fieldIssues.length > 0) {
             for (const issue of fieldIssues) issues.push([line, issue.column, issue.field, issue.code, issue.rawValue, issue.message]);
             stats.fieldIssues += fieldIssues.length;
@@ -149,24 +182,47 @@ export async function readSourceBatches(source: ResolvedSource, baseCurrency: st
           }
           counted();
         },
-        onBadRecord(error, line) {
+        onBadLine(bad) {
+          if (mapper === undefined) throw new DataError(`${source.name} (${source.path}): the header, line ${bad.line}, cannot be read: ${bad.message}`);
           stats.rowsRead++;
           stats.rowsRejected++;
-          rejects.push([line, null, 'unreadable_csv', `${error.code}: ${error.message}`, null]);
+          stats.badLines[bad.code] = (stats.badLines[bad.code] ?? 0) + 1;
+          const column = bad.field >= 0 && bad.field < header.length ? header[bad.field]!.trim() : null;
+          rejects.push([bad.line, column, bad.code, bad.message, bad.text === null ? null : JSON.stringify([bad.text])]);
           counted();
         },
       },
       options.flow,
-      { fast: options.fastCsv ?? true },
     );
     flush();
     stats.emptyLines = csv.emptyLines;
-    reader = csv.reader;
     stats.gzip = opened?.gzip ?? false;
+    const evidence = opened?.utf8Evidence();
+    if (evidence !== undefined && evidence.valid && evidence.nonAscii >= MIN_UTF8_EVIDENCE && encoding !== 'utf-16le' && encoding !== 'utf-16be') {
+      throw new DataError(
+        `${source.name} (${source.path}) is declared ${encoding}, but the whole file is valid UTF-8 with non-ASCII text (${evidence.nonAscii} bytes of it): read as ${encoding} it would be stored as the wrong characters. Check the source's encoding: it looks like utf-8 (remove "encoding" or set encoding: utf-8)`,
+      );
+    }
+    if (stats.rowsWithBadBytes * 2 > stats.rowsRead) await failOnBadBytes(source, encoding, stats);
   } catch (error) {
-    throw sourceFileError(error, source) ?? error; // unreadable, damaged gzip: one line naming the file
+    // unreadable, damaged gzip: one line naming the file
+    throw sourceFileError(error, source) ?? readError(`${source.name} (${source.path})`, error);
   } finally {
     opened?.stream.destroy();
   }
-  return { stats, reader };
+  return { stats };
+}
+
+/** Most rows hold NULs or undecodable bytes: the encoding is wrong, and loading would store nonsense. */
+async function failOnBadBytes(source: ResolvedSource, encoding: string, stats: SourceLoadStats): Promise<never> {
+  let looksLike: string | undefined;
+  try {
+    const sample = await readSample(source.absolutePath, 1 << 18);
+    looksLike = likelyEncoding(sample.bytes, sample.complete);
+  } catch {
+    looksLike = undefined;
+  }
+  const what = stats.invalidByteRows > 0 ? `bytes that are not valid ${encoding}` : 'NUL bytes';
+  const hint = looksLike !== undefined && looksLike !== encoding ? `: it looks like ${looksLike} (set encoding: ${looksLike})` : '';
+  throw new DataError(`${source.name} (${source.path}): ${stats.rowsWithBadBytes} of ${stats.rowsRead} rows have ${what}. Check the source's encoding${hint}`);
 }

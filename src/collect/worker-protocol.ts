@@ -5,7 +5,6 @@
  */
 import type { ResolvedSource } from '../config/load.js';
 import type { SourceLoadStats } from './load-stats.js';
-import type { CsvReader } from './read-csv.js';
 import type { SourceBatch } from './source-reader.js';
 
 export interface ReadRequest {
@@ -17,7 +16,6 @@ export interface ReadRequest {
   readonly batchRecords: number;
   readonly rowsPerChunk: number;
   readonly window: number;
-  readonly fastCsv: boolean;
 }
 
 export interface Ack {
@@ -36,7 +34,7 @@ export interface SerializedError {
 
 export type FromWorker =
   | { readonly type: 'batch'; readonly id: number; readonly batch: SourceBatch }
-  | { readonly type: 'done'; readonly id: number; readonly stats: SourceLoadStats; readonly reader: CsvReader }
+  | { readonly type: 'done'; readonly id: number; readonly stats: SourceLoadStats }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError };
 
 export function serializeError(error: unknown): SerializedError {

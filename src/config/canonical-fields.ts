@@ -38,6 +38,7 @@ export const CANONICAL_FIELDS: Readonly<Record<SourceKind, readonly CanonicalFie
     field('full_name', 'string', false, 'the whole name in one field (any order, any script)'),
     field('first_name', 'string', false, 'given name'),
     field('last_name', 'string', false, 'family name'),
+    field('organization_name', 'string', false, "organisation, company, shop or site name (compared as an organisation's name, never parsed as a person's)"),
     field('email', 'email', false, 'e-mail address'),
     field('phone', 'phone', false, 'phone number in any national or international style'),
     field('birth_date', 'date', false, 'date of birth'),

@@ -71,7 +71,8 @@ export function loadPipeline(file: string, options: LoadOptions = {}): Pipeline 
   return {
     file: absolute,
     config,
-    asOf: config.as_of,
+    // '' when a pipeline without orders or events leaves it out: the stages that use it refuse to run (runner.ts).
+    asOf: config.as_of ?? '',
     databasePath: resolve(options.database ?? resolve(base, config.database)),
     sources: config.sources.map((s) => ({ ...s, absolutePath: resolve(base, s.path) })),
   };

@@ -287,7 +287,28 @@ const customerReferencesResolve: Rule = (config) => {
             : `add "customer_source: ${source.name}" (ids are then customers of their own)`,
       });
     } else if (typeof ref === 'string') check(ref, ['sources', i, 'customer_source']);
-    else
+    else if (ref.patterns !== undefined) {
+      if (ref.column !== undefined || ref.values !== undefined) {
+        problems.push({
+          path: ['sources', i, 'customer_source'],
+          message: 'customer_source gives both patterns and a column',
+          fix: 'keep patterns (the reference itself tells its source) or column + values (a system column does)',
+        });
+      }
+      ref.patterns.forEach((p, k) => {
+        check(p.source, ['sources', i, 'customer_source', 'patterns', k, 'source']);
+        const error = regexError(p.match);
+        if (error !== null) {
+          problems.push({ path: ['sources', i, 'customer_source', 'patterns', k, 'match'], message: `"${p.match}" is not a regular expression: ${error}`, fix: 'write a JavaScript regular expression, e.g. "^M-" or "^[0-9]+$"' });
+        }
+      });
+    } else if (ref.column === undefined || ref.values === undefined) {
+      problems.push({
+        path: ['sources', i, 'customer_source'],
+        message: `customer_source needs ${ref.column === undefined ? 'column' : 'values'} next to ${ref.column === undefined ? 'values' : 'column'}`,
+        fix: 'write "customer_source: {column: <system column>, values: {<value>: <source name>}}" or "customer_source: {patterns: [{match: <regex>, source: <source name>}]}"',
+      });
+    } else
       for (const [value, name] of Object.entries(ref.values))
         check(name, ['sources', i, 'customer_source', 'values', value]);
   });
@@ -316,7 +337,34 @@ const excludeSkusApply: Rule = (config) =>
     return problems;
   });
 
-export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, attributesFitTheirKind, encodingsExist, customerReferencesResolve, excludeSkusApply];
+function regexError(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'u');
+    return null;
+  } catch (error) {
+    return (error as Error).message.replace(/^Invalid regular expression: /, '');
+  }
+}
+
+/**
+ * as_of and base_currency are needed by what has dates and money: a customers-only pipeline
+ * (deduplication) needs neither.
+ */
+const asOfAndCurrencyWhereNeeded: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const named = (kinds: readonly string[]) => config.sources.filter((s) => kinds.includes(s.kind)).map((s) => s.name);
+  const money = named(['orders', 'fx_rates']);
+  if (config.base_currency === '' && money.length > 0) {
+    problems.push({ path: ['base_currency'], message: `"base_currency" is required: the pipeline has order or exchange-rate sources (${money.join(', ')})`, fix: 'add base_currency: <ISO 4217 code> (the currency amounts are converted to), e.g. base_currency: EUR' });
+  }
+  const dated = named(['orders', 'events']);
+  if (config.as_of === undefined && dated.length > 0) {
+    problems.push({ path: ['as_of'], message: `"as_of" is required: the pipeline has order or event sources (${dated.join(', ')})`, fix: 'add as_of: YYYY-MM-DD (the date the data is seen from), or pass --as-of' });
+  }
+  return problems;
+};
+
+export const RULES: readonly Rule[] = [uniqueSourceNames, columnsFitTheirKind, attributesFitTheirKind, encodingsExist, customerReferencesResolve, excludeSkusApply, asOfAndCurrencyWhereNeeded];
 
 export function checkRules(config: PipelineFileConfig): ConfigProblem[] {
   return RULES.flatMap((rule) => rule(config));

@@ -51,9 +51,15 @@ const attributeSpec = z.strictObject({
 });
 export type AttributeSpec = z.infer<typeof attributeSpec>;
 
+/**
+ * Which customers source a customer_ref belongs to, per row: by a system column (`column` +
+ * `values`), or by the reference's own pattern (`patterns`: the first regular expression that
+ * matches the reference names its source). rules.ts checks that exactly one form is given.
+ */
 const customerSourceFromColumn = z.strictObject({
-  column: z.string().min(1),
-  values: z.record(z.string(), z.string()),
+  column: z.string().min(1).optional(),
+  values: z.record(z.string(), z.string()).optional(),
+  patterns: z.array(z.strictObject({ match: z.string().min(1), source: z.string().min(1) })).min(1).optional(),
 });
 
 /** An exclude_skus entry: an exact SKU, or SKUs / a glob pattern with the reason they are not merchandise. */
@@ -100,9 +106,11 @@ export const pipelineSchema = z.strictObject({
   version: z.literal(1).default(1),
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  as_of: isoDate,
+  /** Required when the pipeline has orders or events (rules.ts), and by the stages that use it (runner.ts). */
+  as_of: isoDate.optional(),
   database: z.string().min(1),
-  base_currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"'),
+  /** Required when the pipeline has orders or exchange rates (rules.ts); '' when a customers-only pipeline leaves it out. */
+  base_currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as "CNY"').default(''),
   sources: z.array(sourceSchema).min(1, 'a pipeline needs at least one source'),
   clean: stageSection,
   features: stageSection,

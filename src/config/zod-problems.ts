@@ -9,7 +9,7 @@ import { didYouMean } from '../util/did-you-mean.js';
 const TOP_KEYS = ['version', 'name', 'description', 'as_of', 'database', 'base_currency', 'sources', 'clean', 'features', 'segment', 'personas', 'campaigns'];
 const SOURCE_KEYS = ['name', 'kind', 'path', 'encoding', 'delimiter', 'quote', 'default_region', 'timezone', 'currency', 'customer_source', 'columns', 'attributes', 'null_values'];
 const COLUMN_KEYS = ['column', 'formats', 'timezone', 'true', 'false', 'decimal_comma', 'values', 'as_integer'];
-const CUSTOMER_SOURCE_KEYS = ['column', 'values'];
+const CUSTOMER_SOURCE_KEYS = ['column', 'values', 'patterns'];
 const ATTRIBUTE_KEYS = ['column', 'type', 'formats', 'true', 'false', 'decimal_comma', 'values'];
 
 type Path = (string | number)[];

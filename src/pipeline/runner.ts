@@ -13,6 +13,7 @@ import { acquireRunLock } from '../store/run-lock.js';
 import { hashValue } from '../util/hash.js';
 import { UsageError } from '../util/errors.js';
 import { explainFault } from '../util/environment-errors.js';
+import { ConfigError } from '../config/errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { STAGES } from './registry.js';
@@ -109,9 +110,24 @@ export interface RunDeps {
   readonly progress: Progress;
 }
 
+/** A pipeline without as_of (customers only) runs the stages that do not use it, and says which do. */
+async function requireAsOf(pipeline: Pipeline, selected: readonly Stage[]): Promise<void> {
+  if (pipeline.asOf !== '') return;
+  const needing: string[] = [];
+  for (const stage of selected) {
+    // collect never uses as_of, and its inputs() hashes every source file: not worth doing twice.
+    if (stage.name !== 'collect' && (await stage.inputs(pipeline)).usesAsOf) needing.push(stage.name);
+  }
+  if (needing.length === 0) return;
+  throw new ConfigError(pipeline.file, [
+    { path: ['as_of'], message: `"as_of" is required by ${needing.join(', ')} (the date the data is seen from)`, fix: `add as_of: YYYY-MM-DD or pass --as-of, or stop before ${needing[0]} (--to ${STAGES[STAGES.findIndex((s) => s.name === needing[0]) - 1]?.name ?? 'collect'})` },
+  ]);
+}
+
 export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps: RunDeps): Promise<RunReport> {
   const selected = selectStages(options);
   for (const stage of selected) await stage.preflight?.(pipeline);
+  await requireAsOf(pipeline, selected);
   if (options.dryRun) return dryRun(pipeline, selected, options);
 
   const lock = acquireRunLock(pipeline.databasePath);

@@ -213,6 +213,14 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'features', sql: FEATURES_DDL },
   { id: 5, name: 'segment', sql: SEGMENT_DDL },
   {
+    id: 7,
+    name: 'collect byte counts',
+    sql: `
+      ALTER TABLE source_files ADD COLUMN nul_bytes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE source_files ADD COLUMN invalid_byte_rows INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
     id: 9,
     name: 'attributes',
     // value has no declared type: a number stays a number, a category or date stays text.

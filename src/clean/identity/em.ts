@@ -384,7 +384,7 @@ export function trainModel(input: TrainInput): ModelParams {
   const sums = comparisons.map((c) => new Float64Array(c.nLevels));
   const nSessions = new Int32Array(comparisons.length);
   const sessions: TrainingReport['sessions'][number][] = [];
-  const sessionRules = options.sessionRules ?? rules.map((_, r) => r);
+  const sessionRules = options.sessionRules ?? rules.flatMap((rule, r) => (rule.trainSession === false ? [] : [r]));
   // Expected matches among the pairs each rule emitted first, under that rule's session model:
   // the session's own non-match distribution describes its block (namesakes in a name block).
   // Counted apart for pairs within one source and across sources: one person rarely has two

@@ -8,7 +8,8 @@ import { comparePairs, compileComparisons, type CompiledComparison } from './com
 import { trainModel } from './em.js';
 import { PairScorer, scorePairs } from './score.js';
 import { computeTermFrequencies } from './term-frequency.js';
-import type { CandidatePairs, LinkRecord, LinkageSpec, ModelParams, PairExplanation } from './types.js';
+import { estimateSharedContacts, type SharedContactEstimate } from './shared-contact.js';
+import type { CandidatePairs, ClusterOptions, LinkRecord, LinkageSpec, ModelParams, PairExplanation } from './types.js';
 
 export interface LinkageTimings {
   blockingMs: number;
@@ -29,6 +30,8 @@ export interface LinkageResult {
   readonly clusters: ClusterResult;
   readonly comparisons: readonly CompiledComparison[];
   readonly scorer: PairScorer;
+  /** Guard (a) per contact comparison: what the data says about shared contacts (empty unless 'auto'). */
+  readonly sharedContacts: readonly SharedContactEstimate[];
   readonly timings: LinkageTimings;
   /** Per-field evidence for any two records. */
   explain(a: number, b: number): PairExplanation;
@@ -39,6 +42,21 @@ export interface LinkageResult {
 export interface LinkOptions {
   /** Use these parameters instead of training (e.g. a model saved from an earlier run). */
   readonly model?: ModelParams;
+}
+
+/**
+ * Guard (b) rests on a property of the data: that a system seldom holds one person twice. It is
+ * on by default only when the estimated priors show it (duplicates within a source at most half
+ * as likely as across sources); in one file that is deduplicated there is nothing to compare
+ * with, and its duplicates are the very thing to find.
+ */
+export const SAME_SOURCE_PRIOR_RATIO = 0.5;
+
+function clusterOptions(options: ClusterOptions, model: ModelParams): ClusterOptions {
+  if (options.sameSourceMinEvidence !== undefined) return options;
+  const within = model.priorWithinSource;
+  const sourcesHoldFewDuplicates = within !== undefined && within <= model.prior * SAME_SOURCE_PRIOR_RATIO;
+  return sourcesHoldFewDuplicates ? options : { ...options, sameSourceMinEvidence: null };
 }
 
 export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, options: LinkOptions = {}): LinkageResult {
@@ -53,13 +71,10 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
     trainModel({ records, comparisons, rules: spec.blocking, mode: spec.mode, pairs, levels, options: spec.training ?? {} });
   const t3 = performance.now();
   const tf = computeTermFrequencies(records, comparisons);
-  const scorer = new PairScorer(
-    records,
-    comparisons,
-    model,
-    tf,
-    spec.guards?.sharedContact === undefined ? {} : { sharedContactGuard: spec.guards.sharedContact },
-  );
+  const guardSetting = spec.guards?.sharedContact ?? 'auto';
+  const sharedContacts = guardSetting === 'auto' ? estimateSharedContacts(comparisons, model, levels, pairs.count) : [];
+  const guardedContacts = guardSetting === 'auto' ? sharedContacts.filter((e) => e.guarded).map((e) => e.comparison) : guardSetting;
+  const scorer = new PairScorer(records, comparisons, model, tf, { sharedContactGuard: guardedContacts });
   const weights = scorePairs(pairs, levels, scorer, comparisons.length);
   const t4 = performance.now();
   const clusters = clusterPairs(
@@ -75,7 +90,7 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
       priorWeightWithinSource: scorer.priorWeightWithinSource,
       profile: { comparisons: comparisons.length, accumulate: (i, j, best) => scorer.accumulateEvidence(i, j, best) },
     },
-    spec.clustering ?? {},
+    clusterOptions(spec.clustering ?? {}, model),
   );
   const t5 = performance.now();
   return {
@@ -86,6 +101,7 @@ export function linkRecords(records: readonly LinkRecord[], spec: LinkageSpec, o
     clusters,
     comparisons,
     scorer,
+    sharedContacts,
     timings: {
       blockingMs: t1 - t0,
       compareMs: t2 - t1,

@@ -19,3 +19,4 @@ export {
   type StableIdResult,
 } from './stable-ids.js';
 export { blockingRecall, pairwiseMetrics, type PairwiseMetrics } from './evaluate.js';
+export { estimateSharedContacts, type SharedContactEstimate } from './shared-contact.js';

@@ -29,8 +29,12 @@ export function weightFromProbability(p: number): number {
 }
 
 export interface PairScorerOptions {
-  /** Apply guard (a). Default: true when some comparison has a role. */
-  readonly sharedContactGuard?: boolean;
+  /**
+   * Apply guard (a). Default: true when some comparison has a role. A list of comparison names:
+   * only a shared contact among those is guarded (the contacts the data shows to be shared by
+   * different people, see shared-contact.ts).
+   */
+  readonly sharedContactGuard?: boolean | readonly string[];
 }
 
 export class PairScorer {
@@ -44,6 +48,8 @@ export class PairScorer {
   readonly #tf: TermFrequencyTable;
   readonly #logMExact: Float64Array;
   readonly #contact: readonly number[];
+  /** guarded[k]: a shared contact k alone is guarded. */
+  readonly #guarded: Uint8Array;
   readonly #identity: readonly number[];
   readonly #guard: boolean;
   readonly #row: Uint8Array;
@@ -66,7 +72,9 @@ export class PairScorer {
     this.#logMExact = Float64Array.from(comparisons, (c, k) => (c.exactLevel > 0 ? Math.log2(model.m[k]![c.exactLevel]!) : 0));
     this.#contact = comparisons.flatMap((c, k) => (c.role === 'contact' ? [k] : []));
     this.#identity = comparisons.flatMap((c, k) => (c.role === 'identity' ? [k] : []));
-    this.#guard = options.sharedContactGuard ?? (this.#contact.length > 0 && this.#identity.length > 0);
+    const option = options.sharedContactGuard ?? true;
+    this.#guarded = Uint8Array.from(comparisons, (c) => (c.role === 'contact' && (option === true || (Array.isArray(option) && option.includes(c.name))) ? 1 : 0));
+    this.#guard = this.#contact.some((k) => this.#guarded[k] === 1) && this.#identity.length > 0;
     this.#row = new Uint8Array(comparisons.length);
   }
 
@@ -90,8 +98,14 @@ export class PairScorer {
   sharedContactOnly(levels: Uint8Array, base: number, a: number, b: number): boolean {
     if (!this.#guard) return false;
     let agreeing = 0;
-    for (const k of this.#contact) if (this.fieldWeight(k, levels[base + k]!, a, b) > 0) agreeing++;
-    if (agreeing !== 1) return false;
+    let agreeingContact = -1;
+    for (const k of this.#contact) {
+      if (this.fieldWeight(k, levels[base + k]!, a, b) > 0) {
+        agreeing++;
+        agreeingContact = k;
+      }
+    }
+    if (agreeing !== 1 || this.#guarded[agreeingContact] !== 1) return false;
     for (const k of this.#identity) if (levels[base + k] === this.#comparisons[k]!.nLevels - 1) return true;
     return false;
   }

@@ -9,8 +9,22 @@ import type { LinkRecord } from './types.js';
 /** Per comparison: frequency of each record's value (NaN when missing), or null without TF. */
 export type TermFrequencyTable = readonly (Float64Array | null)[];
 
+/**
+ * Counts of one run's records, by field: u estimation (exact levels) and the term frequencies
+ * count the same fields of the same records, and records are immutable.
+ */
+const countsOf = new WeakMap<readonly LinkRecord[], Map<number, { counts: Map<string, number>; present: number }>>();
+
 /** How many records hold each value of a field, and how many hold any value at all. */
-export function countValues(records: readonly LinkRecord[], field: number): { counts: Map<string, number>; present: number } {
+export function countValues(records: readonly LinkRecord[], field: number): { readonly counts: ReadonlyMap<string, number>; readonly present: number } {
+  let byField = countsOf.get(records);
+  if (byField === undefined) countsOf.set(records, (byField = new Map()));
+  let result = byField.get(field);
+  if (result === undefined) byField.set(field, (result = countFieldValues(records, field)));
+  return result;
+}
+
+function countFieldValues(records: readonly LinkRecord[], field: number): { counts: Map<string, number>; present: number } {
   const counts = new Map<string, number>();
   let present = 0;
   for (const r of records) {

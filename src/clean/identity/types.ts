@@ -40,6 +40,12 @@ export interface BlockingRule {
   readonly window?: number;
   /** Sort key inside an oversized block. Default: all values joined. */
   readonly sortKey?: (record: LinkRecord) => string;
+  /**
+   * Whether EM runs a session on this rule's pairs (default true). false for wide rules whose
+   * pairs are mostly non-matches that share one coarse value: they find candidates, the model is
+   * trained on the others.
+   */
+  readonly trainSession?: boolean;
 }
 
 /**
@@ -144,9 +150,11 @@ export interface GuardOptions {
   /**
    * Guard (a): a pair whose only agreeing contact comparison (role 'contact') is one shared email
    * or phone, while an identity comparison (role 'identity') disagrees (its else level), is no
-   * match. Default true when comparisons of both roles exist.
+   * match. 'auto' (the default): for each contact, on when the data shows that records sharing it
+   * and disagreeing on a name or birth date are more often two people than one
+   * (shared-contact.ts). true: on for every contact; false: off.
    */
-  readonly sharedContact?: boolean;
+  readonly sharedContact?: boolean | 'auto';
 }
 
 export interface LinkageSpec {

@@ -14,12 +14,16 @@
  */
 import type { BlockingRule, ComparisonSpec, LinkMode, LinkRecord, LinkageSpec, LevelSpec } from '../identity/types.js';
 import type { CustomerRecord } from '../customer-record.js';
+import { organizationBlocking, organizationComparison, organizationValues } from './organization-spec.js';
 
 export const ADDRESS_FIELDS = [
   'given', 'family', 'streetNumber', 'address1', 'address2', 'city', 'postcode', 'state', 'dob', 'nationalId',
+  'organization', 'organizationWords', 'organizationRare',
 ] as const;
 type AddressField = (typeof ADDRESS_FIELDS)[number];
 const F = Object.fromEntries(ADDRESS_FIELDS.map((f, i) => [f, i])) as Record<AddressField, number>;
+
+const ORGANIZATION = { key: F.organization, words: F.organizationWords, rare: F.organizationRare };
 
 /** The canonical customer fields (pipeline `columns`) each link field is built from. */
 const SOURCE_FIELDS: Readonly<Record<AddressField, readonly string[]>> = {
@@ -33,6 +37,9 @@ const SOURCE_FIELDS: Readonly<Record<AddressField, readonly string[]>> = {
   state: ['state'],
   dob: ['birth_date'],
   nationalId: ['national_id'],
+  organization: ['organization_name'],
+  organizationWords: ['organization_name'],
+  organizationRare: ['organization_name'],
 };
 
 export interface AddressLinkageOptions {
@@ -43,7 +50,13 @@ export interface AddressLinkageOptions {
   readonly mappedFields?: ReadonlySet<string>;
 }
 
-export function addressLinkRecord(record: CustomerRecord, idx: number): LinkRecord {
+/** Link records of all customer records at once: an organisation name's rarest word depends on the others. */
+export function addressLinkRecords(records: readonly CustomerRecord[]): LinkRecord[] {
+  const organizations = organizationValues(records);
+  return records.map((r, idx) => addressLinkRecord(r, idx, organizations[idx]));
+}
+
+export function addressLinkRecord(record: CustomerRecord, idx: number, organization: readonly (string | null)[] = organizationValues([record])[0]!): LinkRecord {
   const values: (string | null)[] = [
     record.givenKey,
     record.familyKey,
@@ -55,6 +68,7 @@ export function addressLinkRecord(record: CustomerRecord, idx: number): LinkReco
     record.stateKey,
     record.birthDate,
     record.nationalIdKey,
+    ...organization,
   ];
   return { idx, source: record.source, sourceId: record.sourceId, values };
 }
@@ -76,8 +90,8 @@ const nameComparison = (field: number, other: number): ComparisonSpec => ({
 
 const textComparison = (field: number, levels: readonly LevelSpec[]): ComparisonSpec => ({ name: ADDRESS_FIELDS[field]!, field, levels });
 
-const STREET_LINE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'jaroWinkler', min: 0.9 }, { kind: 'jaroWinkler', min: 0.75 }];
-const CODE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }, { kind: 'levenshtein', max: 2 }];
+export const STREET_LINE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'jaroWinkler', min: 0.9 }, { kind: 'jaroWinkler', min: 0.75 }];
+export const CODE: readonly LevelSpec[] = [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }, { kind: 'levenshtein', max: 2 }];
 
 export function addressLinkageSpec(options: AddressLinkageOptions): LinkageSpec {
   const comparisons: ComparisonSpec[] = [
@@ -97,6 +111,7 @@ export function addressLinkageSpec(options: AddressLinkageOptions): LinkageSpec 
       levels: [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }, { kind: 'dateDayMonthSwap' }, { kind: 'levenshtein', max: 2 }],
     },
     textComparison(F.nationalId, CODE),
+    organizationComparison(ORGANIZATION),
   ];
   const blocking: BlockingRule[] = [
     { name: 'national id', fields: [F.nationalId] },
@@ -106,6 +121,7 @@ export function addressLinkageSpec(options: AddressLinkageOptions): LinkageSpec 
     { name: 'given+postcode', fields: [F.given, F.postcode] },
     { name: 'street', fields: [F.streetNumber, F.address1] },
     { name: 'surname+city', fields: [F.family, F.city] },
+    ...organizationBlocking(ORGANIZATION, { postcode: F.postcode, city: F.city, address1: F.address1 }),
   ];
 
   const mapped = options.mappedFields;

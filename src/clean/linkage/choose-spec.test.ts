@@ -33,11 +33,21 @@ describe('chooseLinkage', () => {
     expect(c.spec.comparisons.map((x) => x.name)).toEqual(['given', 'family', 'streetNumber', 'address1', 'address2', 'city', 'postcode', 'state', 'dob', 'nationalId']);
   });
 
-  it('picks contacts as soon as any customer source maps an e-mail or a phone', () => {
+  it('picks contacts as soon as any customer source maps an e-mail or a phone, with every other mapped field', () => {
     const c = choose(SOURCE('reg', FEBRL) + SOURCE('shop', 'email: e'));
     expect(c.comparisons).toBe('contacts');
     expect(c.spec.mode).toBe('link_and_dedupe');
-    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['given', 'family', 'dob', 'email', 'phone', 'city', 'gender']);
+    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['given', 'family', 'dob', 'email', 'city', 'streetNumber', 'address1', 'address2', 'postcode', 'state', 'nationalId']);
+    expect(c.spec.blocking.map((r) => r.name)).toContain('national id');
+    expect(c.spec.blocking.map((r) => r.name)).toContain('street');
+    expect(c.spec.blocking.map((r) => r.name)).not.toContain('phone');
+  });
+
+  it('picks contacts for organisations with an address and no e-mail or phone', () => {
+    const c = choose(SOURCE('sites', 'organization_name: n, address_line1: a, postcode: p'));
+    expect(c.comparisons).toBe('contacts');
+    expect(c.spec.comparisons.map((x) => x.name)).toEqual(['address1', 'postcode', 'organization']);
+    expect(c.spec.blocking.map((r) => r.name)).toEqual(['address line', 'postcode', 'organization', 'organization word+postcode']);
   });
 
   it('keeps contacts for names, birth date and city alone', () => {

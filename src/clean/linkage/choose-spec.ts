@@ -6,10 +6,10 @@
  */
 import type { Pipeline } from '../../config/load.js';
 import type { CleanConfig } from '../clean-config.js';
-import type { LinkRecord, LinkageSpec } from '../identity/types.js';
+import type { ClusterOptions, LinkRecord, LinkageSpec } from '../identity/types.js';
 import type { CustomerRecord } from '../customer-record.js';
 import { contactsLinkageSpec, contactsLinkRecords } from './contacts-spec.js';
-import { addressLinkageSpec, addressLinkRecord } from './address-spec.js';
+import { addressLinkageSpec, addressLinkRecords } from './address-spec.js';
 
 export type ComparisonSet = 'contacts' | 'address';
 
@@ -22,7 +22,8 @@ export interface LinkageChoice {
   readonly toLinkRecords: (records: readonly CustomerRecord[]) => LinkRecord[];
 }
 
-const CONTACT_FIELDS = ['email', 'phone'] as const;
+/** Fields only the contacts set compares (it also compares every address field that is mapped). */
+const CONTACT_FIELDS = ['email', 'phone', 'organization_name'] as const;
 /** Fields that make the address set worth choosing on their own (city and state are too coarse). */
 const ADDRESS_SIGNALS = ['street_number', 'address_line1', 'address_line2', 'postcode', 'national_id'] as const;
 
@@ -36,7 +37,7 @@ export function chooseComparisonSet(pipeline: Pipeline, configured: CleanConfig[
   const mapped = mappedCustomerFields(pipeline);
   const contacts = CONTACT_FIELDS.filter((f) => mapped.has(f));
   const address = ADDRESS_SIGNALS.filter((f) => mapped.has(f));
-  if (contacts.length === 0 && address.length > 0) return { comparisons: 'address', reason: `auto: the customer sources map ${address.join(', ')} and no e-mail or phone` };
+  if (contacts.length === 0 && address.length > 0) return { comparisons: 'address', reason: `auto: the customer sources map ${address.join(', ')} and no e-mail, phone or organisation name` };
   if (contacts.length > 0) return { comparisons: 'contacts', reason: `auto: the customer sources map ${contacts.join(', ')}` };
   return { comparisons: 'contacts', reason: 'auto: the customer sources map no e-mail, phone or address' };
 }
@@ -45,7 +46,20 @@ export function chooseLinkage(pipeline: Pipeline, config: CleanConfig): LinkageC
   const { comparisons, reason } = chooseComparisonSet(pipeline, config.identity.comparisons);
   const options = { matchProbability: config.identity.match_probability, seed: config.identity.seed, mode: config.identity.mode };
   if (comparisons === 'address') {
-    return { comparisons, reason, spec: addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), toLinkRecords: (records) => records.map(addressLinkRecord) };
+    return { comparisons, reason, spec: withGuards(addressLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: addressLinkRecords };
   }
-  return { comparisons, reason, spec: contactsLinkageSpec(options), toLinkRecords: contactsLinkRecords };
+  return { comparisons, reason, spec: withGuards(contactsLinkageSpec({ ...options, mappedFields: mappedCustomerFields(pipeline) }), config), toLinkRecords: contactsLinkRecords };
+}
+
+/** clean.identity.guards onto the engine's options (see src/clean/identity/types.ts). */
+function withGuards(spec: LinkageSpec, config: CleanConfig): LinkageSpec {
+  const g = config.identity.guards;
+  const clustering: ClusterOptions = {
+    ...spec.clustering,
+    ...(g.same_source === 'auto' ? {} : { sameSourceMinEvidence: g.same_source ? 0 : null }),
+    ...(g.chaining ? {} : { minAverageWeight: null }),
+    ...(g.ambiguous ? {} : { ambiguityMarginBits: null }),
+    ...(g.whole_groups ? {} : { profileGuard: false }),
+  };
+  return { ...spec, guards: { ...spec.guards, sharedContact: g.shared_contact }, clustering };
 }

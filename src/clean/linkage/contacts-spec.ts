@@ -10,10 +10,16 @@
 import type { ComparisonSpec, LinkMode, LinkRecord, LinkageSpec } from '../identity/types.js';
 import { boundedLevenshtein } from '../identity/levenshtein.js';
 import type { CustomerRecord } from '../customer-record.js';
+import { CODE, STREET_LINE } from './address-spec.js';
+import { organizationBlocking, organizationComparison, organizationValues } from './organization-spec.js';
 
 export const CONTACT_FIELDS = [
   'given', 'family', 'nameSorted', 'dob', 'email', 'phone', 'city', 'givenSound', 'familySound', 'emailLocal', 'emailLetters', 'emailDigits',
   'emailKey', 'emailProvider', 'gender', 'emailStripped',
+  // The postal address and national id, when a source maps them (people with contacts and an address).
+  'streetNumber', 'address1', 'address2', 'postcode', 'state', 'nationalId',
+  // Organisations (organization-spec.ts).
+  'organization', 'organizationWords', 'organizationRare',
 ] as const;
 const F = Object.fromEntries(CONTACT_FIELDS.map((f, i) => [f, i])) as Record<(typeof CONTACT_FIELDS)[number], number>;
 
@@ -22,7 +28,43 @@ export interface LinkageOptions {
   readonly seed: number;
   /** Default link_and_dedupe. */
   readonly mode?: LinkMode;
+  /** Canonical fields mapped by at least one customer source; undefined = all. */
+  readonly mappedFields?: ReadonlySet<string>;
 }
+
+/** Every initial a name key can have (lower-case ASCII): a record without a name meets them all. */
+const INITIALS = [...'abcdefghijklmnopqrstuvwxyz0123456789'];
+
+const ORGANIZATION = { key: F.organization, words: F.organizationWords, rare: F.organizationRare };
+
+/** The canonical customer fields (pipeline `columns`) each link field is built from. */
+const SOURCE_FIELDS: Readonly<Record<(typeof CONTACT_FIELDS)[number], readonly string[]>> = {
+  given: ['first_name', 'full_name'],
+  family: ['last_name', 'full_name'],
+  nameSorted: ['first_name', 'last_name', 'full_name'],
+  dob: ['birth_date'],
+  email: ['email'],
+  phone: ['phone'],
+  city: ['city'],
+  givenSound: ['first_name', 'full_name'],
+  familySound: ['last_name', 'full_name'],
+  emailLocal: ['email'],
+  emailLetters: ['email'],
+  emailDigits: ['email'],
+  emailKey: ['email'],
+  emailProvider: ['email'],
+  gender: ['gender'],
+  emailStripped: ['email'],
+  streetNumber: ['street_number'],
+  address1: ['address_line1'],
+  address2: ['address_line2'],
+  postcode: ['postcode'],
+  state: ['state'],
+  nationalId: ['national_id'],
+  organization: ['organization_name'],
+  organizationWords: ['organization_name'],
+  organizationRare: ['organization_name'],
+};
 
 /**
  * The part of an address that is evidence beyond the name. An address spelled from the person's
@@ -62,10 +104,16 @@ export function contactsLinkRecords(records: readonly CustomerRecord[]): LinkRec
   for (const r of records) if (r.emailKey !== null) domainCounts.set(domainOf(r.emailKey), (domainCounts.get(domainOf(r.emailKey)) ?? 0) + 1);
   const minRecords = Math.max(PROVIDER_MIN_RECORDS, PROVIDER_MIN_SHARE * records.length);
   const providers = new Set([...domainCounts].filter(([, n]) => n >= minRecords).map(([d]) => d));
-  return records.map((r, idx) => contactsLinkRecord(r, idx, providers));
+  const organizations = organizationValues(records);
+  return records.map((r, idx) => contactsLinkRecord(r, idx, providers, organizations[idx]));
 }
 
-export function contactsLinkRecord(record: CustomerRecord, idx: number, providers: ReadonlySet<string> = new Set()): LinkRecord {
+export function contactsLinkRecord(
+  record: CustomerRecord,
+  idx: number,
+  providers: ReadonlySet<string> = new Set(),
+  organization: readonly (string | null)[] = organizationValues([record])[0]!,
+): LinkRecord {
   const email = record.emailKey;
   const local = email === null ? null : email.slice(0, email.indexOf('@'));
   const domain = email === null ? null : domainOf(email);
@@ -90,6 +138,13 @@ export function contactsLinkRecord(record: CustomerRecord, idx: number, provider
       domain !== null && providers.has(domain) ? domain : null,
       record.gender,
       email === null ? null : `${local!.replace(SEPARATORS, '')}@${domain}`,
+      record.streetNumberKey,
+      record.addressLine1Key,
+      record.addressLine2Key,
+      record.postcodeKey,
+      record.stateKey,
+      record.nationalIdKey,
+      ...organization,
     ],
   };
 }
@@ -147,6 +202,19 @@ function twoEditsApart(x: string | null | undefined, y: string | null | undefine
 }
 
 export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
+  const mapped = options.mappedFields;
+  const available = (field: number): boolean => mapped === undefined || SOURCE_FIELDS[CONTACT_FIELDS[field]!].some((f) => mapped.has(f));
+  // A rule or comparison on a field no source maps would only ever see nulls: left out, so that
+  // EM trains nothing on it and the stage details list only what was compared.
+  const spec = fullContactsSpec(options);
+  return {
+    ...spec,
+    blocking: spec.blocking.filter((r) => (r.usesFields ?? r.fields ?? []).some(available) && (r.fields ?? []).every(available)),
+    comparisons: spec.comparisons.filter((c) => available(c.field)),
+  };
+}
+
+function fullContactsSpec(options: LinkageOptions): LinkageSpec {
   return {
     fields: CONTACT_FIELDS,
     mode: options.mode ?? 'link_and_dedupe',
@@ -218,6 +286,45 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         },
         usesFields: [F.dob, F.givenSound, F.familySound, F.given, F.family],
       },
+      // Heavy typos (names misspelt, given and family name swapped or missing, another e-mail
+      // domain) leave a person's records sharing no key above; the birth date alone and the
+      // e-mail's local part alone still meet. These rules train no EM session of their own (see
+      // sessionRules below): their pairs are mostly strangers who share a birthday or a common
+      // local part, which would teach the model nothing about matches. A birth date is shared by
+      // few records until the population is large: a block of more than 8 only pairs neighbours
+      // by name sound, so the compared pairs stay linear in the records.
+      {
+        name: 'dob',
+        key: (r) => {
+          const dob = r.values[F.dob];
+          if (!dob) return null;
+          const g = r.values[F.given];
+          const f = r.values[F.family];
+          if (!g && !f) return INITIALS.map((c) => `${dob}|${c}`);
+          const keys: string[] = [];
+          if (g) keys.push(`${dob}|${g[0]}`);
+          if (f && f[0] !== g?.[0]) keys.push(`${dob}|${f[0]}`);
+          return keys;
+        },
+        usesFields: [F.dob],
+        maxBlockSize: 8,
+        window: 3,
+        sortKey: (r) => `${r.values[F.familySound] ?? ''}|${r.values[F.givenSound] ?? ''}`,
+        trainSession: false,
+      },
+      { name: 'email local part', fields: [F.emailLocal], usesFields: [F.emailLocal, F.email], maxBlockSize: 20, window: 5, trainSession: false },
+      // The address, when mapped (as in the address set): the national id; a name part with the
+      // postcode; the street number with the street.
+      { name: 'national id', fields: [F.nationalId] },
+      { name: 'surname+postcode', fields: [F.family, F.postcode], maxBlockSize: 50, window: 10 },
+      { name: 'given+postcode', fields: [F.given, F.postcode], maxBlockSize: 50, window: 10 },
+      { name: 'street', fields: [F.streetNumber, F.address1], maxBlockSize: 50, window: 10 },
+      // The address line alone (sites and shops without a person's name), and the postcode alone
+      // for records whose address line has a typo: a postcode holds many addresses, so its
+      // pairs are neighbours by address line and train no session.
+      { name: 'address line', fields: [F.address1], maxBlockSize: 20, window: 5 },
+      { name: 'postcode', fields: [F.postcode], maxBlockSize: 20, window: 4, sortKey: (r) => r.values[F.address1] ?? '', trainSession: false },
+      ...organizationBlocking(ORGANIZATION, { postcode: F.postcode, city: F.city, address1: F.address1 }),
     ],
     comparisons: [
       { name: 'given', field: F.given, usesFields: [F.family], role: 'identity', termFrequency: true, levels: nameLevels(F.given, F.family) },
@@ -226,7 +333,7 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
         name: 'dob',
         field: F.dob,
         role: 'identity',
-        levels: [{ kind: 'exact' }, { kind: 'dateDayMonthSwap' }, { kind: 'dateOneComponent' }, { kind: 'dateWithinYears', years: 1 }],
+        levels: [{ kind: 'exact' }, { kind: 'dateDayMonthSwap' }, { kind: 'dateOneComponent' }, { kind: 'dateWithinYears', years: 1 }, { kind: 'dateWithinYears', years: 10 }],
       },
       {
         name: 'email',
@@ -268,6 +375,13 @@ export function contactsLinkageSpec(options: LinkageOptions): LinkageSpec {
       },
       { name: 'city', field: F.city, levels: [{ kind: 'exact' }] },
       { name: 'gender', field: F.gender, levels: [{ kind: 'exact' }] },
+      { name: 'streetNumber', field: F.streetNumber, levels: [{ kind: 'exact' }, { kind: 'levenshtein', max: 1 }] },
+      { name: 'address1', field: F.address1, levels: STREET_LINE },
+      { name: 'address2', field: F.address2, levels: STREET_LINE },
+      { name: 'postcode', field: F.postcode, levels: CODE },
+      { name: 'state', field: F.state, levels: [{ kind: 'exact' }] },
+      { name: 'nationalId', field: F.nationalId, levels: CODE },
+      organizationComparison(ORGANIZATION),
     ],
     training: { seed: options.seed, uSampleSize: 100_000 },
     clustering: { matchProbability: options.matchProbability },

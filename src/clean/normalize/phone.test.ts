@@ -82,12 +82,19 @@ describe('normalizePhone', () => {
     ['+12345', undefined, undefined],
     ['+86 1', undefined, undefined],
     ['+999 1234567', undefined, undefined], // no such country code
-    ['13812345678', undefined, undefined], // national format and no region to read it in
     ['phone: none', 'CN', undefined],
     ['+33 1', 'CN', undefined],
     ['0000000000000000000', 'CN', undefined],
   ])('should reject %j (default %s, record %s)', (raw, region, country) => {
     expect(normalizePhone(raw, region, country)).toEqual({ e164: null, issue: 'invalid_phone' });
+  });
+
+  it('should not read a bare Chinese mobile as a North American number when there is no region', () => {
+    // Valid as +1 812 712 0104 too: without a region that reading would be a guess.
+    for (const raw of ['18127120104', '13812345678', '181-2712-0104']) expect(normalizePhone(raw)).toEqual({ e164: null, issue: 'ambiguous_phone' });
+    expect(normalizePhone('18127120104', 'CN').e164).toBe('+8618127120104');
+    expect(normalizePhone('18127120104', 'US').e164).toBe('+18127120104');
+    expect(normalizePhone('+1 812 712 0104').e164).toBe('+18127120104');
   });
 
   it.each([[''], ['  '], [null], [undefined]])('should treat %j as missing', (raw) => {

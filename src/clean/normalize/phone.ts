@@ -24,13 +24,15 @@ export interface PhoneResult {
   readonly e164: string | null;
   /** ISO 3166-1 alpha-2 region of the number when libphonenumber can tell (not for every +1 number). */
   readonly country?: string;
-  readonly issue?: 'invalid_phone';
+  /** invalid_phone: not a number; ambiguous_phone: no region to read it in, and two readings are plausible. */
+  readonly issue?: 'invalid_phone' | 'ambiguous_phone';
   /** Accepted on length alone after an explicit country code (see the module comment). */
   readonly lenient?: true;
 }
 
 const EMPTY: PhoneResult = Object.freeze({ e164: null });
 const INVALID: PhoneResult = Object.freeze({ e164: null, issue: 'invalid_phone' as const });
+const AMBIGUOUS: PhoneResult = Object.freeze({ e164: null, issue: 'ambiguous_phone' as const });
 
 const PLAIN_ASCII = /^[\x00-\x7f]*$/;
 /** Extension suffixes: "x123", "ext. 123", "#123", "转123" (Chinese "transfer to"). */
@@ -183,7 +185,10 @@ export function normalizePhone(raw: string | null | undefined, defaultRegion?: s
   const dr = asRegion(defaultRegion);
   const regions = rc !== undefined && dr !== undefined && rc !== dr ? [rc, dr] : rc !== undefined ? [rc] : dr !== undefined ? [dr] : [];
   if (regions.length === 0) {
-    // Without a region only a number that is valid with its country code up front is safe.
+    // Without a region only a number that is valid with its country code up front is safe, and
+    // not even that when it is also a Chinese mobile written without +86: "18127120104" is as
+    // much +86 181 2712 0104 as +1 812 712 0104, and reading it as the latter would be a guess.
+    if (CN_MOBILE.test(s)) return AMBIGUOUS;
     if (s.length >= 11) {
       const p = parsePhoneNumberFromString('+' + s);
       if (p !== undefined && p.isValid()) return fromParsed(p);
