@@ -4,6 +4,7 @@
  * transaction, so a failure or a kill leaves the previous collect's tables untouched. Files are
  * read and validated in worker threads; all writes happen here, on the runner's connection.
  */
+import type { Db } from '../store/database.js';
 import { basename } from 'node:path';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -72,7 +73,8 @@ export const collectStage: Stage = {
       rowsOut += stats.rowsLoaded;
       rejects += stats.rowsRejected;
       fieldIssues += stats.fieldIssues;
-      notes.push(...sourceNotes(source, stats));
+      const rejectCodes = stats.rowsRejected * 2 > stats.rowsRead ? rejectCodeCounts(context.db, source.name) : [];
+      notes.push(...sourceNotes(source, stats, rejectCodes));
     }
     return { rowsIn, rowsOut, rejects, fieldIssues, notes, details: { sources: perSource } };
   },
@@ -123,10 +125,24 @@ function recordSourceFile(context: StageContext, source: ResolvedSource, stats: 
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** What a person must know about one source's reading: lines the CSV reader could not read, bytes that were not text, no data. */
-export function sourceNotes(source: Pick<ResolvedSource, 'name' | 'encoding'>, stats: SourceLoadStats): string[] {
+/** The most frequent reject codes of a source, most frequent first (for a note when most rows were rejected). */
+function rejectCodeCounts(db: Db, source: string): [code: string, rows: number][] {
+  return (db.prepare('SELECT code, count(*) AS n FROM rejects WHERE source = ? GROUP BY code ORDER BY n DESC, code LIMIT 3').all(source) as { code: string; n: number }[]).map((r) => [r.code, r.n]);
+}
+
+/**
+ * What a person must know about one source's reading: lines the CSV reader could not read, bytes
+ * that were not text, no data, and most rows rejected (usually a mapping or format that does not
+ * fit the file: `rejectCodes` are its most frequent reject codes).
+ */
+export function sourceNotes(source: Pick<ResolvedSource, 'name' | 'encoding'>, stats: SourceLoadStats, rejectCodes: readonly (readonly [string, number])[] = []): string[] {
   const notes: string[] = [];
   if (stats.rowsRead === 0) notes.push(`${source.name}: the file has a header and no data rows`);
+  if (stats.rowsRead > 0 && stats.rowsRejected * 2 > stats.rowsRead) {
+    const codes = rejectCodes.length > 0 ? ` (${rejectCodes.map(([code, n]) => `${code} ${n}`).join(', ')})` : '';
+    const share = stats.rowsRejected === stats.rowsRead ? `all ${plural(stats.rowsRead, 'row')}` : `${stats.rowsRejected} of ${plural(stats.rowsRead, 'row')}`;
+    notes.push(`${source.name}: ${share} rejected${codes}; check the column mapping and formats of this source (see the rejects table)`);
+  }
   const bad = Object.entries(stats.badLines).sort(([a], [b]) => a.localeCompare(b));
   if (bad.length > 0) {
     const total = bad.reduce((sum, [, n]) => sum + n, 0);

@@ -109,7 +109,7 @@ export function likelyEncoding(bytes: Uint8Array, complete: boolean): string | u
  * Bytes that are merely invalid in the declared encoding are not judged here: they are counted
  * row by row while reading.
  */
-export function encodingMismatch(bytes: Uint8Array, declared: string, complete: boolean): { readonly problem: string; readonly looksLike: string | undefined } | undefined {
+export function encodingMismatch(bytes: Uint8Array, declared: string, complete: boolean): { readonly problem: string; readonly looksLike: string | undefined; readonly fix?: string } | undefined {
   const encoding = canonicalEncoding(declared);
   const bom = bomOf(bytes);
   if (bom !== undefined) {
@@ -118,6 +118,10 @@ export function encodingMismatch(bytes: Uint8Array, declared: string, complete: 
   }
   const { even, odd } = nulParity(bytes);
   const utf16ish = bytes.length >= 8 && (even + odd) * 4 >= bytes.length;
+  // UTF-16 text has NUL at every other byte, never (almost) only NUL: that is a damaged or zero-filled file.
+  if (bytes.length >= 64 && (even + odd) * 10 >= bytes.length * 9) {
+    return { problem: `${Math.round(((even + odd) * 100) / bytes.length)} % of its first ${bytes.length} bytes are NUL: the file is damaged (zero-filled) or not a text export`, looksLike: undefined, fix: 'export or copy the file again' };
+  }
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     if (bytes.length >= 8 && even + odd === 0) return { problem: 'it has no NUL bytes, which UTF-16 text with delimiters and digits always has', looksLike: likelyEncoding(bytes, complete) };
     return undefined;

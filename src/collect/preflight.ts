@@ -130,7 +130,7 @@ async function contentProblems(source: ResolvedSource, index: number): Promise<C
       {
         path: at('encoding'),
         message: `${source.path} does not look like ${source.encoding}: ${mismatch.problem}`,
-        fix: mismatch.looksLike === undefined ? 'set encoding to the encoding the file was exported in' : mismatch.looksLike === 'utf-8' ? 'remove encoding (UTF-8 is the default) or set encoding: utf-8' : `set encoding: ${mismatch.looksLike}`,
+        fix: mismatch.fix ?? (mismatch.looksLike === undefined ? 'set encoding to the encoding the file was exported in' : mismatch.looksLike === 'utf-8' ? 'remove encoding (UTF-8 is the default) or set encoding: utf-8' : `set encoding: ${mismatch.looksLike}`),
       },
     ];
   }
