@@ -56,6 +56,17 @@ export function observe(result: CliResult, dbPath: string): Observed {
     return { ...base, integrity: 'cannot open', stages: {}, partialOutput: [], loaded: {}, unaccounted: {}, rejects: [], fieldIssues: [], dataIssues: {}, notes: [] };
   }
   try {
+    return observeDatabase(db, base);
+  } catch (error) {
+    // Not a database, or a damaged one: there is nothing more to observe (the run's message is pinned).
+    return { ...base, integrity: `cannot read: ${(error as Error).message}`, stages: {}, partialOutput: [], loaded: {}, unaccounted: {}, rejects: [], fieldIssues: [], dataIssues: {}, notes: [] };
+  } finally {
+    db.close();
+  }
+}
+
+function observeDatabase(db: Database.Database, base: Pick<Observed, 'exit' | 'output' | 'stackTrace'>): Observed {
+  {
     const tableNames = new Set((db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]));
     if (!tableNames.has('stage_runs')) {
       return { ...base, integrity: integrity(db), stages: {}, partialOutput: [], loaded: {}, unaccounted: {}, rejects: [], fieldIssues: [], dataIssues: {}, notes: [] };
@@ -96,8 +107,6 @@ export function observe(result: CliResult, dbPath: string): Observed {
       dataIssues,
       notes,
     };
-  } finally {
-    db.close();
   }
 }
 
