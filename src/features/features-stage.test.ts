@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../config/load.js';
-import { silentProgress } from '../cli/progress.js';
+import { silentProgress } from '../pipeline/progress.js';
 import { inWriteTransaction, type Db } from '../store/database.js';
 import { migrate } from '../store/migrations.js';
 import { entropyBits } from './entropy.js';

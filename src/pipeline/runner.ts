@@ -18,8 +18,8 @@ import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
 import { STAGES } from './registry.js';
 import { STAGE_ORDER, type Stage, type StageName } from './stage.js';
-import { scopedProgress, type Progress } from '../cli/progress.js';
-import { formatDuration } from '../cli/format-table.js';
+import { scopedProgress, type Progress } from './progress.js';
+import { formatDuration } from '../util/format-duration.js';
 import { existsSync } from 'node:fs';
 
 export interface RunOptions {
