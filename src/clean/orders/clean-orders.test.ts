@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawColumns } from '../../store/raw-tables.js';
 import { migrate } from '../../store/migrations.js';
-import { FxError } from '../normalize/money.js';
+import { FxError } from '../../normalize/money.js';
 import { cleanEvents } from './clean-events.js';
 import { cleanOrders, computeOrderRules } from './clean-orders.js';
 import { excludeSkuRules } from './exclude-skus.js';
