@@ -1,7 +1,7 @@
 /**
- * The stages own their tables now, and the store runs what they contribute: a database made by
- * persona 0.2.0, when the store still listed every migration itself, must open and keep its
- * schema, and a new database must get exactly the tables 0.2.0 made (fixtures/schema/).
+ * The stages own their tables now, and the store runs what they contribute: a database made
+ * when the store still listed every migration itself (migrations 1 to 9, fixtures/schema/) must
+ * open and keep its schema, and a new database must get exactly the tables such a one had.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { openDatabase, type Db } from '../store/database.js';
 import { migrate, migrationsInOrder, type StageSchema } from '../store/migrations.js';
 import { PIPELINE_SCHEMA } from './registry.js';
 
-const SCHEMA_0_2_0 = readFileSync(new URL('../../fixtures/schema/persona-0.2.0.sql', import.meta.url), 'utf8');
+const SCHEMA_1_TO_9 = readFileSync(new URL('../../fixtures/schema/migrations-1-to-9.sql', import.meta.url), 'utf8');
 
 interface SchemaObject {
   readonly type: string;
@@ -28,32 +28,32 @@ function migrationRows(db: Db): { id: number; name: string }[] {
   return db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all() as { id: number; name: string }[];
 }
 
-function databaseOf0_2_0(): Db {
+function databaseUpTo9(): Db {
   const db = new Database(':memory:');
-  db.exec(SCHEMA_0_2_0);
+  db.exec(SCHEMA_1_TO_9);
   return db;
 }
 
 describe('the tables the stages contribute', () => {
-  it('keep the migration ids and names of persona 0.2.0', () => {
-    const old = migrationRows(databaseOf0_2_0());
+  it('keep the migration ids and names they had', () => {
+    const old = migrationRows(databaseUpTo9());
     expect(old.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 7, 9]);
     const now = migrationsInOrder(PIPELINE_SCHEMA).map((m) => ({ id: m.id, name: m.name }));
     expect(now.filter((m) => m.id <= 9)).toEqual(old);
   });
 
-  it('make a new database with every table, index and column persona 0.2.0 made, statement for statement', () => {
+  it('make a new database with every table, index and column of a database made before, statement for statement', () => {
     const fresh = openDatabase(':memory:', { schema: PIPELINE_SCHEMA });
     const made = new Map(schemaObjects(fresh).map((o) => [o.name, o]));
-    for (const object of schemaObjects(databaseOf0_2_0())) expect(made.get(object.name), object.name).toEqual(object);
+    for (const object of schemaObjects(databaseUpTo9())) expect(made.get(object.name), object.name).toEqual(object);
     expect(migrationRows(fresh)).toEqual(migrationsInOrder(PIPELINE_SCHEMA).map((m) => ({ id: m.id, name: m.name })));
     fresh.close();
   });
 
-  it('open a database made by persona 0.2.0 without touching what it has, data included', () => {
+  it('open a database made before without touching what it has, data included', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'persona-schema-')), 'old.db');
     const old = new Database(path);
-    old.exec(SCHEMA_0_2_0);
+    old.exec(SCHEMA_1_TO_9);
     old.prepare("INSERT INTO customers (customer_id, email, record_count, sources, birth_year) VALUES ('C1', 'a@b.cn', 1, 'crm', 1980)").run();
     const before = { objects: schemaObjects(old), migrations: migrationRows(old) };
     old.close();
