@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { cleanEvents } from '../src/clean/orders/clean-events.js';
 import { cleanOrders } from '../src/clean/orders/clean-orders.js';
 import { migrate } from '../src/store/migrations.js';
+import { PIPELINE_SCHEMA } from '../src/pipeline/registry.js';
 
 const [path, base = 'CNY'] = process.argv.slice(2);
 if (path === undefined) {
@@ -22,7 +23,7 @@ const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma(`cache_size = -${process.env.CACHE_KIB ?? 65536}`);
-migrate(db);
+migrate(db, PIPELINE_SCHEMA);
 
 function time<T>(label: string, f: () => T): T {
   const t0 = process.hrtime.bigint();

@@ -21,8 +21,8 @@
  */
 import Database from 'better-sqlite3';
 import { distance } from 'fastest-levenshtein';
-import { parseName, nameMatchKeys } from '../src/clean/normalize/name.js';
-import { foldForMatch } from '../src/clean/normalize/fold.js';
+import { parseName, nameMatchKeys } from '../src/normalize/name.js';
+import { foldForMatch } from '../src/normalize/fold.js';
 import { readTruthIdentity } from './identity-retail.js';
 
 interface Rec {

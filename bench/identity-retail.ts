@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { distance } from 'fastest-levenshtein';
-import { parseName, nameMatchKeys } from '../src/clean/normalize/name.js';
+import { parseName, nameMatchKeys } from '../src/normalize/name.js';
 import { pairwiseFromLabels, type LabelledRecord } from '../src/clean/identity/evaluate.js';
 
 export interface IdentityScore {

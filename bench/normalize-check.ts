@@ -1,5 +1,5 @@
 /**
- * Checks the normalisers of src/clean/normalize on the retail data against its ground truth.
+ * Checks the normalisers of src/normalize on the retail data against its ground truth.
  *
  *   npx tsc -p tsconfig.build.json   (or `npm run build`)
  *   node dist/bench/normalize-check.js [DATA_DIR]      default ../shared/data/retail-20k
@@ -13,10 +13,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { emailMatchKey, normalizeEmail } from '../src/clean/normalize/email.js';
-import { normalizePhone, preCleanPhone } from '../src/clean/normalize/phone.js';
-import { nameMatchKeys, parseName, type NameInput } from '../src/clean/normalize/name.js';
-import { compileTimestampParser, parseDate } from '../src/clean/normalize/date.js';
+import { emailMatchKey, normalizeEmail } from '../src/normalize/email.js';
+import { normalizePhone, preCleanPhone } from '../src/normalize/phone.js';
+import { nameMatchKeys, parseName, type NameInput } from '../src/normalize/name.js';
+import { compileTimestampParser, parseDate } from '../src/normalize/date.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // dist/bench -> repository root is two levels up; shared/ sits beside the repository.

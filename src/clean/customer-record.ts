@@ -2,12 +2,12 @@
  * Pure: one raw customer row (as collect stored it) → the normalised record that identity
  * resolution compares and survivorship chooses from. The original values stay in raw_customers.
  */
-import { emailMatchKey, normalizeEmail } from './normalize/email.js';
-import { normalizePhone } from './normalize/phone.js';
-import { nameMatchKeys, parseName } from './normalize/name.js';
-import { foldForMatch } from './normalize/fold.js';
-import { organizationKeys } from './normalize/organization.js';
-import { addressLineKey, addressTokens, compactKey, regionKey, streetNumberKey } from './normalize/address.js';
+import { emailMatchKey, normalizeEmail } from '../normalize/email.js';
+import { normalizePhone } from '../normalize/phone.js';
+import { nameMatchKeys, parseName } from '../normalize/name.js';
+import { foldForMatch } from '../normalize/fold.js';
+import { organizationKeys } from '../normalize/organization.js';
+import { addressLineKey, addressTokens, compactKey, regionKey, streetNumberKey } from '../normalize/address.js';
 
 export interface RawCustomerRow {
   source: string;
@@ -78,7 +78,7 @@ export interface CustomerRecord {
   readonly familySound: string | null;
   readonly emailKey: string | null;
   readonly cityKey: string | null;
-  /** Address keys (src/clean/normalize/address.ts): "12-14", "wallaby pl", "sw1a1aa", "nsw". */
+  /** Address keys (src/normalize/address.ts): "12-14", "wallaby pl", "sw1a1aa", "nsw". */
   readonly streetNumberKey: string | null;
   readonly addressLine1Key: string | null;
   readonly addressLine2Key: string | null;
@@ -88,7 +88,7 @@ export interface CustomerRecord {
   readonly stateKey: string | null;
   /** Letters and digits of the national id, lower-case. */
   readonly nationalIdKey: string | null;
-  /** Organisation name keys (src/clean/normalize/organization.ts): words in order, and sorted. */
+  /** Organisation name keys (src/normalize/organization.ts): words in order, and sorted. */
   readonly organizationKey: string | null;
   readonly organizationWords: readonly string[];
   /** Problems met while normalising (kept for data_issues). */

@@ -15,8 +15,8 @@ import { buildGoldenRecord, type FieldRule, type MemberRecord } from './golden/s
 import { citySpellings } from './golden/city-spelling.js';
 import { collectGarbage } from '../util/collect-garbage.js';
 import { BatchInsert } from '../store/batch-insert.js';
-import { MIN_INTERNATIONAL, PhoneRegionCounter } from './normalize/phone-regions.js';
-import { normalizationIssues, type IssueReport, type SourceRegion } from './normalize/issues.js';
+import { MIN_INTERNATIONAL, PhoneRegionCounter } from '../normalize/phone-regions.js';
+import { normalizationIssues, type IssueReport, type SourceRegion } from '../normalize/issues.js';
 import { DEFAULT_FIELD_RULES, GOLDEN_FIELDS, type CleanConfig, type GoldenField } from './clean-config.js';
 
 export interface IdentityStats {
@@ -48,7 +48,7 @@ export interface IdentityStats {
 
 /**
  * Sources without default_region read their phones without a country code in the region of the
- * numbers they write with one (normalize/phone-regions.ts), when one region dominates.
+ * numbers they write with one (src/normalize/phone-regions.ts), when one region dominates.
  */
 function phoneRegions(db: Db, pipeline: Pipeline): { pipeline: Pipeline; regionOf: (source: string) => SourceRegion; notes: string[] } {
   const without = pipeline.sources.filter((s) => s.kind === 'customers' && s.default_region === undefined).map((s) => s.name);

@@ -10,10 +10,3 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .trimEnd();
   return [render(headers), render(widths.map((w) => '-'.repeat(w))), ...cells.map(render)].join('\n');
 }
-
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextStepIndex, scopedProgress, type Progress } from './progress.js';
+import { nextStepIndex } from './progress.js';
 
 describe('nextStepIndex', () => {
   const steps = ['read', 'link', 'golden', 'pairs'];
@@ -12,25 +12,5 @@ describe('nextStepIndex', () => {
   });
   it('moves one on for a step it does not know', () => {
     expect(nextStepIndex(steps, 2, 'something new')).toBe(3);
-  });
-});
-
-describe('scopedProgress', () => {
-  function recording(): { progress: Progress; stopped: string[] } {
-    const stopped: string[] = [];
-    const task = (label: string) => ({ update() {}, done() {}, stop: () => void stopped.push(label) });
-    return { progress: { start: (label) => task(label), steps: (label) => task(label) }, stopped };
-  }
-
-  it('stops every bar the stage left running, once', () => {
-    const { progress, stopped } = recording();
-    const scoped = scopedProgress(progress);
-    const a = scoped.steps('clean', ['x']);
-    scoped.start('collect', 10);
-    a.stop();
-    a.stop();
-    scoped.stopAll();
-    scoped.stopAll();
-    expect(stopped).toEqual(['clean', 'collect']);
   });
 });

@@ -1,32 +1,11 @@
 /**
  * A progress bar on a terminal only: never in logs, never when piped. collect shows rows and
  * bytes read; the other stages show which of their steps is running (identity, orders, features,
- * clustering, CLV …), advanced by the stage after each step.
+ * clustering, CLV …), advanced by the stage after each step. The contract it implements (Progress)
+ * is src/pipeline/progress.ts.
  */
 import cliProgress from 'cli-progress';
-
-export interface ProgressTask {
-  update(bytesDone: number, rows: number): void;
-  stop(): void;
-}
-
-/** A stage's steps: `done(step)` after each one; the bar names the step that runs next. */
-export interface StepTask {
-  done(step: string): void;
-  stop(): void;
-}
-
-export interface Progress {
-  start(label: string, totalBytes: number): ProgressTask;
-  /**
-   * A bar over the stage's steps, in the order they run. A step that is skipped is simply never
-   * reported; a step name not in the list advances the bar by one.
-   */
-  steps(label: string, steps: readonly string[]): StepTask;
-}
-
-const NO_TASK: ProgressTask & StepTask = { update() {}, done() {}, stop() {} };
-export const silentProgress: Progress = { start: () => NO_TASK, steps: () => NO_TASK };
+import { silentProgress, type Progress } from '../pipeline/progress.js';
 
 function mib(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
@@ -57,28 +36,6 @@ function newBar(stream: NodeJS.WriteStream, format: string): cliProgress.SingleB
 export function nextStepIndex(steps: readonly string[], current: number, finished: string): number {
   const at = steps.indexOf(finished, Math.max(0, current));
   return at >= 0 ? at + 1 : current + 1;
-}
-
-/**
- * The progress a stage gets: every bar it starts is stopped when the stage ends (stopAll), also
- * when it fails half-way, so a stage need not stop its bars in a finally of its own.
- */
-export function scopedProgress(progress: Progress): Progress & { stopAll(): void } {
-  const open = new Set<() => void>();
-  const track = <T extends { stop(): void }>(task: T): T => {
-    const stop = (): void => {
-      if (open.delete(stop)) task.stop();
-    };
-    open.add(stop);
-    return { ...task, stop };
-  };
-  return {
-    start: (label, totalBytes) => track(progress.start(label, totalBytes)),
-    steps: (label, steps) => track(progress.steps(label, steps)),
-    stopAll() {
-      for (const stop of [...open]) stop();
-    },
-  };
 }
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {

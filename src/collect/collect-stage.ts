@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { Stage, StageContext } from '../pipeline/stage.js';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import { SOURCE_KINDS } from '../config/canonical-fields.js';
-import { rawTableName } from '../store/raw-tables.js';
+import { rawTableName } from './raw-tables.js';
 import { sha256OfFile } from './open-source-stream.js';
 import { loadSources, type SourceDone, type SourceLoadStats } from './load-source.js';
 import { preflightSources } from './preflight.js';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { RAW_TABLES_DDL } from '../store/raw-tables.js';
+import { RAW_TABLES_DDL } from './raw-tables.js';
 import { insertRowsSql, sqlLiteral } from './insert-sql.js';
 import { rowLayout } from './row-mapper.js';
 

@@ -3,7 +3,7 @@
  * a source are literals in the statement, so a row binds only what varies.
  */
 import type { SourceConfig } from '../config/schema.js';
-import { rawColumns, rawTableName } from '../store/raw-tables.js';
+import { rawColumns, rawTableName } from './raw-tables.js';
 import type { ColumnSource } from './row-mapper.js';
 import type { StoredValue } from './value-parsers.js';
 

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Pipeline, ResolvedSource } from '../config/load.js';
 import type { Db } from '../store/database.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from '../pipeline/progress.js';
 import type { SourceLoadStats } from './load-stats.js';
 import { estimatedDataBytes } from './open-source-stream.js';
 import { insertRowsSql } from './insert-sql.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../config/schema.js';
-import { rawColumns } from '../store/raw-tables.js';
+import { rawColumns } from './raw-tables.js';
 import { compileRowMapper, rowLayout, type FieldIssue } from './row-mapper.js';
 import type { StoredValue } from './value-parsers.js';
 

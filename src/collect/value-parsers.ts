@@ -5,8 +5,8 @@
  */
 import type { CanonicalField } from '../config/canonical-fields.js';
 import type { ColumnOptions, SourceConfig } from '../config/schema.js';
-import { compileDateFormat, compileTimestampParser, newParts } from '../clean/normalize/date.js';
-import { parseBoolean, parseGender, parseNumber } from '../clean/normalize/vocab.js';
+import { compileDateFormat, compileTimestampParser, newParts } from '../normalize/date.js';
+import { parseBoolean, parseGender, parseNumber } from '../normalize/vocab.js';
 
 /** A stored value: what goes into a raw_* column. */
 export type StoredValue = string | number | null;

@@ -6,7 +6,7 @@ import { CANONICAL_FIELDS, canonicalField, hasCustomerRef, type FieldType, type 
 import type { ConfigProblem } from './errors.js';
 import type { AttributeType, ColumnSpec, PipelineFileConfig, SourceConfig } from './schema.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import { compileDateFormat } from '../clean/normalize/date.js';
+import { compileDateFormat } from '../normalize/date.js';
 
 type Rule = (config: PipelineFileConfig) => ConfigProblem[];
 

@@ -7,9 +7,12 @@ import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Pipeline } from '../config/load.js';
-import { silentProgress } from '../cli/progress.js';
+import { silentProgress } from '../pipeline/progress.js';
 import { inWriteTransaction, type Db } from '../store/database.js';
 import { migrate } from '../store/migrations.js';
+import { COLLECT_SCHEMA } from '../collect/schema.js';
+import { CLEAN_SCHEMA } from '../clean/schema.js';
+import { FEATURES_SCHEMA } from './schema.js';
 import { entropyBits } from './entropy.js';
 import { featuresStage } from './features-stage.js';
 
@@ -148,7 +151,7 @@ describe('features stage', () => {
   let db: Db;
   beforeEach(() => {
     db = new Database(':memory:');
-    migrate(db);
+    migrate(db, [COLLECT_SCHEMA, CLEAN_SCHEMA, FEATURES_SCHEMA]);
     seed(db);
   });
 

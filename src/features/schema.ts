@@ -3,6 +3,7 @@
  * `features` come from FEATURE_COLUMNS (columns.ts). Every statement is IF NOT EXISTS so the
  * stage can also run it (see ensureFeaturesSchema) on databases whose migration 4 predates it.
  */
+import type { StageSchema } from '../store/migrations.js';
 import { FEATURE_COLUMNS } from './columns.js';
 
 const featureColumnsDdl = FEATURE_COLUMNS.map(
@@ -32,3 +33,5 @@ CREATE INDEX IF NOT EXISTS customer_tags_by_tag ON customer_tags(tag, customer_i
 
 /** The tables the stage writes, in the order they are cleared. */
 export const FEATURE_TABLES = ['customer_tags', 'feature_shares', 'features'] as const;
+
+export const FEATURES_SCHEMA: StageSchema = { migrations: [{ id: 4, name: 'features', sql: FEATURES_DDL }] };

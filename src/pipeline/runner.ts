@@ -16,10 +16,10 @@ import { explainFault } from '../util/environment-errors.js';
 import { ConfigError } from '../config/errors.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { VERSION } from '../version.js';
-import { STAGES } from './registry.js';
+import { PIPELINE_SCHEMA, STAGES } from './registry.js';
 import { STAGE_ORDER, type Stage, type StageName } from './stage.js';
-import { scopedProgress, type Progress } from '../cli/progress.js';
-import { formatDuration } from '../cli/format-table.js';
+import { scopedProgress, type Progress } from './progress.js';
+import { formatDuration } from '../util/format-duration.js';
 import { existsSync } from 'node:fs';
 
 export interface RunOptions {
@@ -133,7 +133,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunOptions, deps:
   const lock = acquireRunLock(pipeline.databasePath);
   let db: Db | undefined;
   try {
-    db = openDatabase(pipeline.databasePath);
+    db = openDatabase(pipeline.databasePath, { schema: PIPELINE_SCHEMA });
     const ledger = new Ledger(db);
     const interrupted = ledger.markInterrupted();
     if (interrupted > 0) deps.logger.warn({ stages: interrupted }, 'an earlier run was interrupted; resuming from the first stage that is not up to date');

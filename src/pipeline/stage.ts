@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Pipeline } from '../config/load.js';
 import type { Db } from '../store/database.js';
 import type { StageOutcome } from '../store/ledger.js';
-import type { Progress } from '../cli/progress.js';
+import type { Progress } from './progress.js';
 
 export const STAGE_ORDER = ['collect', 'clean', 'features', 'segment', 'personas', 'campaigns'] as const;
 export type StageName = (typeof STAGE_ORDER)[number];

@@ -5,6 +5,8 @@
  * The stage drops and re-creates these tables on every run (resetSegmentTables), so databases
  * whose migration 5 ran while it was still a stub get them too; hence `IF NOT EXISTS`.
  */
+import type { StageSchema } from '../store/migrations.js';
+
 export const SEGMENT_DDL = `
 CREATE TABLE IF NOT EXISTS rfm (
   customer_id TEXT PRIMARY KEY,
@@ -93,3 +95,5 @@ CREATE TABLE IF NOT EXISTS clv_model (
 
 /** Tables the segment stage re-creates on every run. */
 export const SEGMENT_TABLES = ['rfm', 'segment_model', 'segment_features', 'segment_clusters', 'segment_centroids', 'segments', 'clv', 'clv_model'] as const;
+
+export const SEGMENT_SCHEMA: StageSchema = { migrations: [{ id: 5, name: 'segment', sql: SEGMENT_DDL }] };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { silentProgress } from '../cli/progress.js';
+import { silentProgress } from '../pipeline/progress.js';
 import { loadPipeline } from '../config/load.js';
 import { runPipeline } from '../pipeline/runner.js';
 import { openDatabase } from '../store/database.js';

@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/database.js';
+import { COLLECT_SCHEMA } from '../collect/schema.js';
+import { CLEAN_SCHEMA } from '../clean/schema.js';
+import { FEATURES_SCHEMA } from '../features/schema.js';
+import { SEGMENT_SCHEMA } from './schema.js';
 import { auc } from './clv/auc.js';
 import { conditionalExpectedPurchases } from './clv/bg-nbd.js';
 import { parseSegmentConfig } from './segment-config.js';
@@ -14,7 +18,7 @@ import { PURCHASE_DAYS_SQL, readPurchaseDays, writeClv } from './segment-store.j
 import type { Pipeline } from '../config/load.js';
 
 function memoryDb(): Db {
-  return openDatabase(':memory:');
+  return openDatabase(':memory:', { schema: [COLLECT_SCHEMA, CLEAN_SCHEMA, FEATURES_SCHEMA, SEGMENT_SCHEMA] });
 }
 
 /** Inserts a features row, filling NOT NULL columns the test does not care about with 0 / ''. */

@@ -5,24 +5,29 @@
  */
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
-import { migrate } from './migrations.js';
+import { migrate, type StageSchema } from './migrations.js';
 import { makeFolder } from '../util/make-folder.js';
 import { databaseError } from '../util/environment-errors.js';
 
 export type Db = Database.Database;
 
-export interface OpenOptions {
-  readonly readonly?: boolean;
+interface CommonOptions {
   /** Page cache in MiB; bounded because collect must stay under 300 MB whatever the input. */
   readonly cacheMiB?: number;
 }
+
+/**
+ * A reader takes the database as it is; a writer brings it up to date first, with the tables of
+ * every stage (src/pipeline/registry.ts has the pipeline's list).
+ */
+export type OpenOptions = (CommonOptions & { readonly readonly: true }) | (CommonOptions & { readonly readonly?: false; readonly schema: readonly StageSchema[] });
 
 /**
  * Opens (creating it and its folder if need be) the database at `path`. A fault of the place or
  * the file (a read-only folder, a file that is not SQLite, a damaged one) is thrown as one line
  * naming the path and what to do (databaseError); the file is left as it was.
  */
-export function openDatabase(path: string, options: OpenOptions = {}): Db {
+export function openDatabase(path: string, options: OpenOptions): Db {
   let db: Db | undefined;
   try {
     if (!options.readonly) makeFolder(dirname(path));
@@ -34,7 +39,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       // lose the last commit, never corrupt the file.
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
-      migrate(db);
+      migrate(db, options.schema);
     }
     db.pragma(`cache_size = -${(options.cacheMiB ?? 64) * 1024}`);
     return db;

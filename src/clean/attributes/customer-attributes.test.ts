@@ -1,13 +1,15 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../store/migrations.js';
+import { COLLECT_SCHEMA } from '../../collect/schema.js';
+import { CLEAN_SCHEMA } from '../schema.js';
 import type { Pipeline } from '../../config/load.js';
 import { cleanSchema } from '../clean-config.js';
 import { writeAttributes } from './customer-attributes.js';
 
 function setUp() {
   const db = new Database(':memory:');
-  migrate(db);
+  migrate(db, [COLLECT_SCHEMA, CLEAN_SCHEMA]);
   const customer = db.prepare('INSERT INTO raw_customers (source, line, source_id, created_at) VALUES (?, ?, ?, ?)');
   customer.run('crm', 2, 'A1', '2024-01-01T00:00:00Z');
   customer.run('crm', 3, 'A1', '2024-01-01T00:00:00Z'); // the same id again: its last line counts

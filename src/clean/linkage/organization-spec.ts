@@ -1,7 +1,7 @@
 /**
  * Customers that are organisations (companies, shops, sites): the comparison of their names and
  * the blocking rules on them, shared by the comparison sets. Names are compared on their folded
- * words (src/clean/normalize/organization.ts): the same name, the same words in another order, a
+ * words (src/normalize/organization.ts): the same name, the same words in another order, a
  * typo, most words in common ("Rossi Bakery Leeds" / "Rossi Bakery"), one word in common. EM
  * weighs each level from the data; an exact match on a common name ("Tesco") counts for less
  * (term frequencies).

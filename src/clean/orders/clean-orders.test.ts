@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rawColumns } from '../../store/raw-tables.js';
+import { rawColumns } from '../../collect/raw-tables.js';
 import { migrate } from '../../store/migrations.js';
-import { FxError } from '../normalize/money.js';
+import { COLLECT_SCHEMA } from '../../collect/schema.js';
+import { CLEAN_SCHEMA } from '../schema.js';
+import { FxError } from '../../normalize/money.js';
 import { cleanEvents } from './clean-events.js';
 import { cleanOrders, computeOrderRules } from './clean-orders.js';
 import { excludeSkuRules } from './exclude-skus.js';
@@ -116,7 +118,7 @@ describe('cleanOrders and cleanEvents', () => {
   let db: Db;
   beforeEach(() => {
     db = new Database(':memory:');
-    migrate(db);
+    migrate(db, [COLLECT_SCHEMA, CLEAN_SCHEMA]);
     insertOrders(db, LINES);
     insertFx(db, [
       ['CNY', '2024-01-01', 1],

@@ -8,7 +8,7 @@
  */
 import type { Db } from '../../store/database.js';
 import { BatchInsert } from '../../store/batch-insert.js';
-import { FxError, FxTable, type FxRateRow } from '../normalize/money.js';
+import { FxError, FxTable, type FxRateRow } from '../../normalize/money.js';
 import { quantityLimit, quartilesFromHistogram, resolveOutlierOptions, type HistogramBucket, type ResolvedOutlierOptions } from './outliers.js';
 import { classifyLine } from './status.js';
 import { createTempTables, dropTempTables, fmt, rawOrdersSql, type RawOrdersSql } from './order-sql.js';

@@ -4,8 +4,10 @@ import { UsageError } from '../../util/errors.js';
 import { ExitCode, exitCodeOf } from '../exit-codes.js';
 import { explainFault } from '../../util/environment-errors.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
-import { silentProgress, terminalProgress } from '../progress.js';
-import { formatDuration, formatTable } from '../format-table.js';
+import { silentProgress } from '../../pipeline/progress.js';
+import { terminalProgress } from '../progress.js';
+import { formatTable } from '../format-table.js';
+import { formatDuration } from '../../util/format-duration.js';
 import { numberNotes, statusWithMark } from '../stage-notes.js';
 import type { GlobalOptions } from '../main.js';
 

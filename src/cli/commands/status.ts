@@ -7,7 +7,8 @@ import { STAGES } from '../../pipeline/registry.js';
 import { planStage } from '../../pipeline/runner.js';
 import { UsageError } from '../../util/errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatDuration, formatTable } from '../format-table.js';
+import { formatTable } from '../format-table.js';
+import { formatDuration } from '../../util/format-duration.js';
 import { numberNotes, statusWithMark } from '../stage-notes.js';
 
 export interface StatusFlags {

@@ -1,7 +1,8 @@
 /**
- * Pure normalisation functions used by the clean stage. Each module does one
- * job and keeps no state beyond caches; see the module comments for the
- * policies (what counts as a valid phone, how names are split, …).
+ * Pure normalisation functions shared by the stages (collect parses dates and vocabularies with
+ * them, clean normalises contacts and names) and by the pipeline file's rules. They import no
+ * stage. Each module does one job and keeps no state beyond caches; see the module comments for
+ * the policies (what counts as a valid phone, how names are split, …).
  */
 export { normalizeEmail, emailMatchKey, type EmailResult } from './email.js';
 export { normalizePhone, preCleanPhone, type PhoneResult } from './phone.js';
