@@ -6,7 +6,7 @@
  * Every figure that describes fewer than minGroupSize customers is suppressed (value null,
  * suppressed = true), and so is a whole group smaller than minGroupSize.
  */
-import { cohensD, cohensH, mean, quantileSorted, round, sortedCopy, twoProportionZ, variance } from './stats.js';
+import { cohensD, cohensH, quantileSorted, round, sortedCopy, twoProportionZ, variance } from './stats.js';
 
 export interface ProfileCustomer {
   readonly customerId: string;
@@ -100,7 +100,8 @@ export function profileGroups<T extends ProfileCustomer>(customers: readonly T[]
   const totals = { revenue: sum(population.map((c) => c.revenue)), clv: sum(population.map((c) => c.clv ?? 0)) };
   const numeric = [...numericNames].sort();
   const categorical = [...categoricalNames].sort();
-  // Population-wide counts per category so "the rest" is population minus group.
+  // Population-wide values and counts so "the rest" is population minus group without a sort per group.
+  const popNumeric = new Map(numeric.map((f) => [f, summarise(collectNumbers(population, f))] as const));
   const popCounts = new Map(categorical.map((f) => [f, countValues(population, f)] as const));
   const popKnown = new Map(categorical.map((f) => [f, population.filter((c) => c.categorical[f] != null).length] as const));
 
@@ -109,11 +110,9 @@ export function profileGroups<T extends ProfileCustomer>(customers: readonly T[]
     const group = members.get(key) as T[];
     const n = group.length;
     const suppressed = n < minGroupSize;
-    const inGroup = new Set<ProfileCustomer>(group);
-    const rest = population.filter((c) => !inGroup.has(c));
     const traits: Trait[] = [];
     if (!suppressed) {
-      for (const f of numeric) traits.push(numericTrait(f, collectNumbers(group, f), collectNumbers(rest, f), minGroupSize));
+      for (const f of numeric) traits.push(numericTrait(f, summarise(collectNumbers(group, f)), popNumeric.get(f) as Summary, minGroupSize));
       for (const f of categorical) {
         // The feature that defines the grouping (rfm_segment for RFM segments) says nothing new.
         if (exclude.includes(f)) continue;
@@ -183,26 +182,70 @@ function countValues(rows: readonly ProfileCustomer[], feature: string): Map<str
   return counts;
 }
 
-function numericTrait(feature: string, inValues: number[], restValues: number[], min: number): Trait {
-  const suppressed = inValues.length < min || restValues.length < min;
-  if (suppressed) return { feature, value: '', kind: 'numeric', members: inValues.length, inMean: null, inMedian: null, restMean: null, restMedian: null, inShare: null, restShare: null, effect: null, lift: null, statistic: null, suppressed: true, rank: null };
-  const inMean = mean(inValues) as number;
-  const restMean = mean(restValues) as number;
-  const inVar = variance(inValues, inMean);
-  const restVar = variance(restValues, restMean);
-  const se = Math.sqrt(inVar / inValues.length + restVar / restValues.length);
+interface Summary {
+  readonly sorted: number[];
+  readonly n: number;
+  readonly sum: number;
+  readonly sumSquares: number;
+}
+
+function summarise(values: number[]): Summary {
+  let sum = 0;
+  let sumSquares = 0;
+  for (const v of values) {
+    sum += v;
+    sumSquares += v * v;
+  }
+  return { sorted: sortedCopy(values), n: values.length, sum, sumSquares };
+}
+
+/** The value at index `index` of (population − group), both sorted multisets: one merge walk. */
+function restAt(population: readonly number[], group: readonly number[], index: number): number {
+  let g = 0;
+  let k = -1;
+  for (const v of population) {
+    while (g < group.length && (group[g] as number) < v) g++;
+    if (g < group.length && group[g] === v) {
+      g++;
+      continue;
+    }
+    if (++k === index) return v;
+  }
+  return NaN;
+}
+
+function restMedian(population: readonly number[], group: readonly number[]): number {
+  const n = population.length - group.length;
+  const h = (n - 1) * 0.5;
+  const lo = restAt(population, group, Math.floor(h));
+  const hi = Math.ceil(h) === Math.floor(h) ? lo : restAt(population, group, Math.ceil(h));
+  return lo + (hi - lo) * (h - Math.floor(h));
+}
+
+function numericTrait(feature: string, group: Summary, population: Summary, min: number): Trait {
+  const nIn = group.n;
+  const nRest = population.n - group.n;
+  const suppressed = nIn < min || nRest < min;
+  if (suppressed) return { feature, value: '', kind: 'numeric', members: nIn, inMean: null, inMedian: null, restMean: null, restMedian: null, inShare: null, restShare: null, effect: null, lift: null, statistic: null, suppressed: true, rank: null };
+  const inMean = group.sum / nIn;
+  const restSum = population.sum - group.sum;
+  const restMean = restSum / nRest;
+  const inVar = variance(group.sorted, inMean);
+  // Sum of squares of the rest, from the population's: (Σx² − n·mean²) / (n − 1).
+  const restVar = nRest > 1 ? Math.max(0, (population.sumSquares - group.sumSquares - nRest * restMean * restMean) / (nRest - 1)) : 0;
+  const se = Math.sqrt(inVar / nIn + restVar / nRest);
   return {
     feature,
     value: '',
     kind: 'numeric',
-    members: inValues.length,
+    members: nIn,
     inMean: round(inMean),
-    inMedian: round(quantileSorted(sortedCopy(inValues), 0.5)),
+    inMedian: round(quantileSorted(group.sorted, 0.5)),
     restMean: round(restMean),
-    restMedian: round(quantileSorted(sortedCopy(restValues), 0.5)),
+    restMedian: round(restMedian(population.sorted, group.sorted)),
     inShare: null,
     restShare: null,
-    effect: round(cohensD(inMean, inVar, inValues.length, restMean, restVar, restValues.length), 4),
+    effect: round(cohensD(inMean, inVar, nIn, restMean, restVar, nRest), 4),
     lift: restMean !== 0 ? round(inMean / restMean, 4) : null,
     statistic: se > 0 ? round((inMean - restMean) / se, 3) : 0,
     suppressed: false,

@@ -20,7 +20,7 @@ export function readReportData(db: Db): ReportData {
   const settings = Object.fromEntries((db.prepare('SELECT key, value FROM persona_settings ORDER BY key').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
   const personas = db.prepare("SELECT persona_id, name, customers, share, revenue, revenue_share, clv, clv_share, description, approach_channel, approach_offer, approach_timing, suppressed FROM personas WHERE grouping = 'cluster' ORDER BY position").all() as PersonaView[];
   const traits = db.prepare("SELECT * FROM persona_traits WHERE grouping = 'cluster' AND persona_id = ? ORDER BY rank IS NULL, rank, feature, value");
-  const mixes = db.prepare("SELECT mix, value, customers, share, suppressed FROM persona_mixes WHERE grouping = 'cluster' AND persona_id = ? ORDER BY mix, suppressed, share DESC, value");
+  const mixes = db.prepare("SELECT mix, value, customers, share, suppressed FROM persona_mixes WHERE grouping = 'cluster' AND persona_id = ? ORDER BY mix, suppressed, value = 'other', share DESC, value");
   const quantiles = db.prepare("SELECT measure, q, value, suppressed FROM persona_quantiles WHERE grouping = 'cluster' AND persona_id = ? ORDER BY measure, q");
   const reach = db.prepare("SELECT channel, customers, share, suppressed FROM persona_reach WHERE grouping = 'cluster' AND persona_id = ? ORDER BY CASE channel WHEN 'email' THEN 1 WHEN 'sms' THEN 2 ELSE 3 END");
   for (const p of personas) {
