@@ -122,6 +122,8 @@ export function profileGroups<T extends ProfileCustomer>(customers: readonly T[]
         const restKnown = (popKnown.get(f) as number) - known;
         const values = [...new Set([...counts.keys(), ...popC.keys()])].sort();
         for (const v of values) {
+          // A tag's 'no' mirrors its 'yes': only the tag itself is a trait.
+          if (v === 'no' && f.startsWith('tag.')) continue;
           const x1 = counts.get(v) ?? 0;
           const x2 = (popC.get(v) ?? 0) - x1;
           traits.push(categoricalTrait(f, v, x1, known, x2, restKnown, minGroupSize));

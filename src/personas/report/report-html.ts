@@ -26,7 +26,9 @@ h3 { font-size: 15px; margin: 16px 0 6px; color: var(--accent); }
 .meta { color: var(--muted); margin-bottom: 16px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
+section.comparison table { font-size: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 24px 0; }
 .card h2 { border: none; margin-top: 0; }
 .kpis { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 12px; }
