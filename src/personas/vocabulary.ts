@@ -97,6 +97,8 @@ export const VALUE_LABELS: Record<string, Record<Language, string>> = {
   push: { en: 'push', zh: 'App 推送' },
   other: { en: 'other', zh: '其他' },
   yes: { en: 'yes', zh: '是' },
+  male: { en: 'male', zh: '男' },
+  female: { en: 'female', zh: '女' },
 };
 
 export function valueLabel(value: string, language: Language): string {
@@ -140,6 +142,9 @@ export const TEXT: Record<string, Record<Language, string>> = {
   median: { en: 'median', zh: '中位数' },
   quantile: { en: 'quantile', zh: '分位' },
   reachable: { en: 'reachable', zh: '可触达' },
+  higher: { en: 'higher than everyone else', zh: '高于其他客户' },
+  lower: { en: 'lower', zh: '低于其他客户' },
+  hiddenPersonas: { en: '{k} persona(s) with fewer than {n} customers: not shown', zh: '{k} 个画像不足 {n} 人，不予展示' },
 };
 
 export function text(key: keyof typeof TEXT | string, language: Language, n?: number): string {

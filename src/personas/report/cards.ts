@@ -25,7 +25,7 @@ export function mixLine(p: PersonaView, mix: string, data: ReportData): string {
   const shown = rows.filter((m) => !m.suppressed).map((m) => `${valueLabel(m.value, data.language)} ${formatPercent(m.share, data.language)}`);
   const hidden = rows.filter((m) => m.suppressed).length;
   const mark = hidden > 0 ? (data.language === 'zh' ? `；另 ${hidden} 项${text('suppressed', data.language, data.minGroupSize)}` : `; ${hidden} more: ${text('suppressed', data.language, data.minGroupSize)}`) : '';
-  return `${shown.join(', ') || '–'}${mark}`;
+  return `${shown.join(data.language === 'zh' ? '、' : ', ') || '–'}${mark}`;
 }
 
 export function cardMarkdown(p: PersonaView, data: ReportData): string {

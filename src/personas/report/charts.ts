@@ -40,14 +40,14 @@ export function barChart(labels: readonly string[], series: readonly { name: str
 }
 
 /** A heatmap of rows × columns (values are effect sizes, clipped to ±1.5 for the colour). */
-export function heatmap(rows: readonly string[], columns: readonly string[], cells: readonly [number, number, number | null][], width: number): string {
+export function heatmap(rows: readonly string[], columns: readonly string[], cells: readonly [number, number, number | null][], width: number, legend: readonly [string, string]): string {
   const height = 80 + rows.length * 34;
   return renderChart(
     {
       grid: { left: 8, right: 8, top: 8, bottom: 70, containLabel: true },
       xAxis: { type: 'category', data: [...columns], axisLabel: { rotate: 30, interval: 0, fontSize: 10 }, splitArea: { show: true } },
       yAxis: { type: 'category', inverse: true, data: [...rows], axisLabel: { width: 190, overflow: 'truncate' } },
-      visualMap: { min: -1.5, max: 1.5, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#c4504a', '#f7f7f7', '#3b6ea8'] }, textStyle: { fontSize: 10 } },
+      visualMap: { min: -1.5, max: 1.5, calculable: false, text: [...legend], orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#c4504a', '#f7f7f7', '#3b6ea8'] }, textStyle: { fontSize: 10 } },
       series: [{ type: 'heatmap', data: cells.map(([x, y, v]) => [x, y, v === null ? '-' : v]), label: { show: true, fontSize: 10, formatter: (p: { value: [number, number, number | string] }) => (typeof p.value[2] === 'number' ? p.value[2].toFixed(1) : '') } }],
     },
     width,

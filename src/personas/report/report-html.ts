@@ -104,7 +104,7 @@ export function reportHtml(data: ReportData): string {
   ], { width: 940, percent: true, height: 60 + shown.length * 72 }) : '';
   const cells: [number, number, number | null][] = [];
   shown.forEach((p, y) => features.forEach((f, x) => cells.push([x, y, keyMeans(p, f).effect])));
-  const map = shown.length > 0 && features.length > 0 ? heatmap(shown.map((p) => p.name), features.map((f) => featureLabel(f, l)), cells, 940) : '';
+  const map = shown.length > 0 && features.length > 0 ? heatmap(shown.map((p) => p.name), features.map((f) => featureLabel(f, l)), cells, 940, [text('higher', l), text('lower', l)]) : '';
   const comparison = `<table><tr><th>${esc(text('persona', l))}</th><th class="n">${esc(text('customersLabel', l))}</th>${features.map((f) => `<th class="n">${esc(featureLabel(f, l))}</th>`).join('')}</tr>${shown
     .map((p) => `<tr><td>${esc(p.name)}</td><td class="n">${esc(formatInt(p.customers))}</td>${features.map((f) => `<td class="n">${esc(formatFeatureValue(f, keyMeans(p, f).mean, l))}</td>`).join('')}</tr>`)
     .join('')}</table>`;
@@ -115,7 +115,7 @@ export function reportHtml(data: ReportData): string {
 <body>
 <section class="overview">
 <h1>${esc(text('title', l))}</h1>
-<p class="meta">${esc(text('asOf', l))} ${esc(data.asOf)} · ${esc(text('population', l))}: ${esc(formatInt(data.population))}${hidden > 0 ? ` · ${hidden} × ${esc(text('suppressed', l, data.minGroupSize))}` : ''}</p>
+<p class="meta">${esc(text('asOf', l))} ${esc(data.asOf)} · ${esc(text('population', l))}: ${esc(formatInt(data.population))}${hidden > 0 ? ` · ${esc(text('hiddenPersonas', l, data.minGroupSize).replace('{k}', String(hidden)))}` : ''}</p>
 <h2>${esc(text('sizes', l))}</h2><div class="chart">${sizes}</div>
 <h2>${esc(text('map', l))}</h2><div class="chart">${map}</div>
 </section>
