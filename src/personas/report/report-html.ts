@@ -55,7 +55,8 @@ function cardHtml(p: PersonaView, data: ReportData): string {
   const diffChart = traits.length > 0 ? barChart(traits.map((t) => traitLabel(t, l)), [{ name: text('effect', l), values: traits.map((t) => t.effect) }], { width: 460, signed: true }) : '';
   const mixChart = (mix: string): string => {
     const rows = p.mixes.filter((m) => m.mix === mix && !m.suppressed);
-    return rows.length > 0 ? barChart(rows.map((m) => valueLabel(m.value, l)), [{ name: featureLabel(mix, l), values: rows.map((m) => m.share) }], { width: 460, percent: true }) : '';
+    // One value (all 'unknown', say) is said in words below, not drawn.
+    return rows.length > 1 ? barChart(rows.map((m) => valueLabel(m.value, l)), [{ name: featureLabel(mix, l), values: rows.map((m) => m.share) }], { width: 460, percent: true }) : '';
   };
   const boxes = (['clv'] as const).map((m) => p.quantiles.filter((q) => q.measure === m && !q.suppressed).map((q) => q.value as number));
   const clvChart = boxes[0] && boxes[0].length === 5 ? boxChart([featureLabel('clv', l)], boxes, 460) : '';
@@ -80,12 +81,18 @@ function cardHtml(p: PersonaView, data: ReportData): string {
 <h3>${esc(text('reach', l))}</h3><table>${p.reach.map((r) => `<tr><td>${esc(valueLabel(r.channel, l))}</td><td class="n">${r.suppressed ? esc(text('suppressedMark', l, data.minGroupSize)) : esc(formatInt(r.customers ?? 0))}</td><td class="n">${r.suppressed ? '–' : esc(formatPercent(r.share, l))}</td></tr>`).join('')}</table>
 <h3>${esc(text('clvDistribution', l))}</h3><div class="chart">${clvChart}</div>
 <table><tr><th></th><th class="n">P10</th><th class="n">P25</th><th class="n">P50</th><th class="n">P75</th><th class="n">P90</th></tr><tr><td>${esc(featureLabel('clv', l))}</td>${clvRow.map((q) => qCell(q, false)).join('')}</tr><tr><td>${esc(featureLabel('p_alive', l))}</td>${pAlive.map((q) => qCell(q, true)).join('')}</tr></table></div>
-<div><h3>${esc(featureLabel('category', l))}</h3><div class="chart">${mixChart('category')}</div></div>
-<div><h3>${esc(featureLabel('channel', l))}</h3><div class="chart">${mixChart('channel')}</div></div>
+${['category', 'channel'].map((m) => { const chart = mixChart(m); return chart ? `<div><h3>${esc(featureLabel(m, l))}</h3><div class="chart">${chart}</div></div>` : `<div><h3>${esc(featureLabel(m, l))}</h3><p>${esc(mixLine(p, m, data))}</p></div>`; }).join('\n')}
 </div>
 <h3>${esc(text('rfmLifecycle', l))}</h3><ul>${['rfm_segment', 'lifecycle_stage'].map((m) => `<li>${esc(featureLabel(m, l))}: ${esc(mixLine(p, m, data))}</li>`).join('')}</ul>
-<h3>${esc(text('profileMix', l))}</h3><ul>${['age_band', 'gender', 'city'].map((m) => `<li>${esc(featureLabel(m, l))}: ${esc(mixLine(p, m, data))}</li>`).join('')}</ul>
+${profileMix(p, data)}
 </section>`;
+}
+
+function profileMix(p: PersonaView, data: ReportData): string {
+  const l = data.language;
+  const known = ['age_band', 'gender', 'city'].filter((m) => p.mixes.some((x) => x.mix === m));
+  if (known.length === 0) return '';
+  return `<h3>${esc(text('profileMix', l))}</h3><ul>${known.map((m) => `<li>${esc(featureLabel(m, l))}: ${esc(mixLine(p, m, data))}</li>`).join('')}</ul>`;
 }
 
 function keyMeans(p: PersonaView, feature: string): { mean: number | null; effect: number | null } {
@@ -96,7 +103,8 @@ function keyMeans(p: PersonaView, feature: string): { mean: number | null; effec
 export function reportHtml(data: ReportData): string {
   const l: Language = data.language;
   const shown = data.personas.filter((p) => !p.suppressed);
-  const features = KEY_FEATURES.filter((f) => shown.some((p) => keyMeans(p, f).mean !== null));
+  // A feature on which no persona differs (constant in the data) is left out: a column of zeros says nothing.
+  const features = KEY_FEATURES.filter((f) => shown.some((p) => Math.abs(keyMeans(p, f).effect ?? 0) >= 0.1));
   const sizes = shown.length > 0 ? barChart(shown.map((p) => p.name), [
     { name: text('shareOfCustomers', l), values: shown.map((p) => p.share) },
     { name: text('shareOfRevenue', l), values: shown.map((p) => p.revenue_share) },
