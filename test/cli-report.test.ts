@@ -68,7 +68,7 @@ describe('what a run says happened', () => {
     const features = row(run.stdout, 'features');
     expect(features[1]).toBe('success*');
     expect(features.at(-1)).toBe('note 1');
-    expect(run.stdout).toMatch(/\n\* notes:\n {2}1\. features: features\.tags\[3\]\.when \(gadget_fan\): no customer has any category "electronix", .* did you mean "electronics"\?\n?$/);
+    expect(run.stdout).toMatch(/\n\* notes:\n {2}1\. features: features\.tags\[3\]\.when \(gadget_fan\): no customer has any category "electronix", .* did you mean "electronics"\?\n/);
     const details = JSON.parse(
       (() => {
         const handle = new Database(db, { readonly: true });

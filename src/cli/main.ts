@@ -9,6 +9,7 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 import { statusCommand } from './commands/status.js';
 import { explainCommand } from './commands/explain.js';
+import { reportCommand, showCommand } from './commands/personas.js';
 import { explainFault, isExplained } from '../util/environment-errors.js';
 import type { LogFormat } from './logger.js';
 
@@ -72,6 +73,26 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON', false)
     .action(async (kind: string, id: string, options) => {
       setExit(await explainCommand(kind, id, options));
+    });
+
+  program
+    .command('report')
+    .description('write the persona cards (Markdown) and report.html from the personas stage\'s tables')
+    .option('--db <file>', 'SQLite database')
+    .option('--pipeline <file>', 'pipeline file (its database and personas.out are used)')
+    .option('--out <dir>', 'folder to write to (default: personas.out of the pipeline, or ./personas)')
+    .action(async (options) => {
+      setExit(await reportCommand(options));
+    });
+
+  program
+    .command('show')
+    .description('show results in the terminal: "show personas" lists each persona, its size, value held, top traits and approach')
+    .argument('<what>', 'what to show: personas')
+    .option('--db <file>', 'SQLite database')
+    .option('--pipeline <file>', 'pipeline file (its database is used)')
+    .action(async (what: string, options) => {
+      setExit(await showCommand(what, options));
     });
 
   return program;

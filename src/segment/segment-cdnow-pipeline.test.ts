@@ -23,7 +23,7 @@ describe('pipelines/cdnow.yml', () => {
     const database = join(mkdtempSync(join(tmpdir(), 'persona-cdnow-')), 'cdnow.db');
     const pipeline = loadPipeline(PIPELINE, { database });
     const report = await runPipeline(pipeline, { command: ['test'] }, { logger: pino({ level: 'silent' }), progress: silentProgress });
-    expect(report.stages.map((s) => `${s.stage}:${s.status}`)).toEqual(['collect:success', 'clean:success', 'features:success', 'segment:success']);
+    expect(report.stages.map((s) => `${s.stage}:${s.status}`)).toEqual(['collect:success', 'clean:success', 'features:success', 'segment:success', 'personas:success']);
 
     const db = openDatabase(database, { readonly: true });
     try {

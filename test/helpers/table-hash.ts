@@ -2,7 +2,8 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 
-const LEDGER = new Set(['runs', 'stage_runs', 'schema_migrations']);
+// persona_changes is a history keyed by run_id like the ledger: a second run adds its rows.
+const LEDGER = new Set(['runs', 'stage_runs', 'schema_migrations', 'persona_changes']);
 
 export function tableHashes(dbPath: string): Record<string, string> {
   const db = new Database(dbPath, { readonly: true });
