@@ -7,6 +7,7 @@ import { RAW_TABLES_DDL, rawTableName, sqlType } from './raw-tables.js';
 import { CANONICAL_FIELDS, SOURCE_KINDS } from '../config/canonical-fields.js';
 import { FEATURES_DDL } from '../features/schema.js';
 import { SEGMENT_DDL } from '../segment/schema.js';
+import { MEASURE_DDL } from '../measure/schema.js';
 
 interface Migration {
   readonly id: number;
@@ -258,6 +259,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE customers ADD COLUMN birth_year INTEGER;
     `,
   },
+  { id: 14, name: 'campaign results', sql: MEASURE_DDL },
 ];
 
 /**
