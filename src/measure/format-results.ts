@@ -29,9 +29,9 @@ function pValue(p: number | null): string {
 }
 
 /** Pads every cell of a column to one width on the left, so formatTable's left alignment right-aligns numbers. */
-function rightAlign(rows: string[][], columns: readonly number[]): string[][] {
+function rightAlign(rows: string[][], columns: readonly number[], headers: readonly string[]): string[][] {
   for (const c of columns) {
-    const width = Math.max(...rows.map((r) => r[c]!.length));
+    const width = Math.max(headers[c]!.length, ...rows.map((r) => r[c]!.length));
     for (const r of rows) r[c] = r[c]!.padStart(width);
   }
   return rows;
@@ -80,8 +80,8 @@ export function formatResults(rows: readonly ResultRow[]): string {
     ...(hasAdjusted ? ['adj. uplift', 'adj. 95 % interval', 'width saved'] : []),
   ];
   const offset = hasSegments ? 1 : 0;
-  const numeric = [3, 4, 5, 6, 7, 10, 11].map((c) => c + offset);
-  if (hasRoi) numeric.push(12 + offset);
+  const numeric = [2, 3, 4, 5, 6, 9, 10].map((c) => c + offset);
+  if (hasRoi) numeric.push(11 + offset);
   if (hasAdjusted) numeric.push(headers.length - 3, headers.length - 1);
-  return formatTable(headers, rightAlign(lines, numeric));
+  return formatTable(headers, rightAlign(lines, numeric, headers));
 }
