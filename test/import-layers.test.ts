@@ -42,7 +42,8 @@ function unitOf(file: string): string {
   return file.split('/')[0]!;
 }
 
-const STAGES: readonly string[] = STAGE_ORDER;
+/** measure: today a command (persona measure), the measurement stage after campaigns once it runs in the pipeline. */
+const STAGES: readonly string[] = [...STAGE_ORDER, 'measure'];
 
 function rank(unit: string): number {
   if (unit === 'cli') return 0;

@@ -10,6 +10,7 @@ import { validateCommand } from './commands/validate.js';
 import { statusCommand } from './commands/status.js';
 import { explainCommand } from './commands/explain.js';
 import { reportCommand, showCommand } from './commands/personas.js';
+import { measureCommand } from './commands/measure.js';
 import { explainFault, isExplained } from '../util/environment-errors.js';
 import type { LogFormat } from './logger.js';
 
@@ -93,6 +94,25 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--pipeline <file>', 'pipeline file (its database is used)')
     .action(async (what: string, options) => {
       setExit(await showCommand(what, options));
+    });
+
+  program
+    .command('measure')
+    .description("measure an experiment: each arm's uplift over the control in every outcome, with 95 % intervals, p-values, and a CUPED adjustment by a pre-period covariate")
+    .requiredOption('--experiment <file>', 'CSV file (gzip detected) with one row per person: arm, outcomes, …')
+    .requiredOption('--group <column>', "column holding each person's arm")
+    .requiredOption('--control <value>', 'the arm every other arm is compared with (the holdout)')
+    .requiredOption('--outcome <columns>', 'comma-separated 0/1 outcome columns (converted, visited); other numbers are compared as means')
+    .option('--value <column>', 'revenue per person (compared as a mean; gives incremental revenue and ROI)')
+    .option('--covariate <column>', 'a pre-period number per person (spend before the campaign) for the CUPED adjustment')
+    .option('--segment <column>', 'also measure per value of this column (a persona, a channel)')
+    .option('--cost <column>', 'cost per person (ROI and cost per incremental conversion)')
+    .option('--clicks <column>', '0/1 clicked: its rate per arm is the CTR')
+    .option('--campaign <name>', 'name of the result in campaign_results (default: the file name)')
+    .option('--db <file>', 'also write table campaign_results in this SQLite database')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (options) => {
+      setExit(await measureCommand(options));
     });
 
   return program;

@@ -5,6 +5,7 @@ import { CLEAN_SCHEMA } from '../clean/schema.js';
 import { FEATURES_SCHEMA } from '../features/schema.js';
 import { SEGMENT_SCHEMA } from '../segment/schema.js';
 import { PERSONAS_SCHEMA } from '../personas/schema.js';
+import { MEASURE_SCHEMA } from '../measure/schema.js';
 import { collectStage } from '../collect/collect-stage.js';
 import { cleanStage } from '../clean/clean-stage.js';
 import { featuresStage } from '../features/features-stage.js';
@@ -18,7 +19,7 @@ export const STAGES: readonly Stage[] = [collectStage, cleanStage, featuresStage
  * The tables of every stage, in pipeline order: a database opened for writing gets all of them
  * (the store runs their migrations in id order), whichever stages a run selects.
  */
-export const PIPELINE_SCHEMA: readonly StageSchema[] = [COLLECT_SCHEMA, CLEAN_SCHEMA, FEATURES_SCHEMA, SEGMENT_SCHEMA, PERSONAS_SCHEMA];
+export const PIPELINE_SCHEMA: readonly StageSchema[] = [COLLECT_SCHEMA, CLEAN_SCHEMA, FEATURES_SCHEMA, SEGMENT_SCHEMA, PERSONAS_SCHEMA, MEASURE_SCHEMA];
 
 export function implementedStageNames(): StageName[] {
   return STAGES.map((s) => s.name);
